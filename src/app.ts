@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type Request,
+  type RequestHandler,
+  type Router,
+} from 'express';
+import type { Config } from './platform/config';
+import type { Db } from './platform/db';
+import { normalizeError } from './platform/errors';
+import { healthRouter } from './platform/health';
+import { loadAssets } from './platform/assets';
+import { localeFromPath } from './platform/locale';
+import type { Logger } from './platform/logger';
+import { securityHeaders } from './platform/security';
+import type { Secrets } from './platform/secrets';
+import { useViews } from './platform/views';
+import { publicRouter } from './public/routes';
+import type { Reference } from './reference/types';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  reference: Reference;
+  secrets: Secrets;
+  logger: Logger;
+  /** Today's date; tests pass a fixed one. Dates only: the app never needs the time of day. */
+  today?: () => Date;
+}
+
+const ALLOWED_METHODS = new Set(['GET', 'HEAD', 'POST']);
+
+/** Builds the Express app: middleware order, one router per capability in each language. Never listens. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  const assets = loadAssets();
+  app.disable('x-powered-by');
+  // A hop count, never `true`: trusting every X-Forwarded-For would let clients choose their rate-limit key.
+  app.set('trust proxy', deps.config.TRUST_PROXY_HOPS);
+  useViews(app, assets);
+  app.locals.assets = assets;
+
+  app.use(methodAllowList);
+  app.use(requestLog(deps.logger));
+  app.use(localeFromPath);
+  app.use(
+    securityHeaders({
+      https: deps.config.origin.startsWith('https:'),
+      ...(deps.config.ONION_ORIGIN ? { onionOrigin: deps.config.ONION_ORIGIN } : {}),
+    }),
+  );
+  app.use(assets.middleware);
+  app.use(healthRouter(deps.db));
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+
+  const routers: Router[] = [publicRouter(deps)];
+  for (const router of routers) {
+    app.use('/es', router);
+    app.use('/', router);
+  }
+
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+// TRACE and friends are refused outright: nothing here needs them, and TRACE can echo headers back.
+const methodAllowList: RequestHandler = (req, res, next) => {
+  if (ALLOWED_METHODS.has(req.method)) return next();
+  res.status(405).set('Allow', 'GET, HEAD, POST').type('text/plain').send('Method Not Allowed');
+};
+
+/**
+ * Request lines at debug level, off by default: method, route pattern, status and duration only. Never
+ * the address, headers, query, body or a timestamp (promise 1): even a shipped log line must not say who
+ * asked for what, or when a report was sent.
+ */
+function requestLog(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    if (!logger.isLevelEnabled('debug')) return next();
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.debug(
+        {
+          method: req.method,
+          route: routePath(req) ?? 'unmatched',
+          status: res.statusCode,
+          ms: Math.round(ms),
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+const notFound: RequestHandler = (_req, res) => {
+  res
+    .status(404)
+    .render('errors/error', { status: 404, messageKey: 'errors.404.message', titleKey: 'errors.404.title' });
+};
+
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const appError = normalizeError(error);
+    const requestId = randomUUID();
+    if (appError.status >= 500) {
+      // Method and route shape only: no body, no headers, no address (promise 1).
+      logger.error(
+        {
+          requestId,
+          method: req.method,
+          route: routePath(req),
+          code: appError.code,
+          err: errorSummary(error),
+        },
+        'request failed',
+      );
+    }
+    if (res.headersSent) return;
+    const status = appError.status;
+    const titleKey = `errors.${status}.title`;
+    const messageKey = appError.expose ? appError.message : `errors.${status}.message`;
+    res.status(status).set('Cache-Control', 'no-store');
+    if (req.path.startsWith('/api/')) {
+      res.json({
+        error: { code: appError.code, message: res.locals.t?.(messageKey) ?? messageKey, requestId },
+      });
+      return;
+    }
+    res.render('errors/error', {
+      status,
+      titleKey,
+      messageKey,
+      requestId: status >= 500 ? requestId : undefined,
+    });
+  };
+}
+
+// Errors from the database can quote the statement's parameters (report contents); log only the kind.
+function errorSummary(error: unknown): { name: string; code?: unknown; stack?: string } {
+  if (!(error instanceof Error)) return { name: typeof error };
+  return {
+    name: error.name,
+    code: (error as { code?: unknown }).code,
+    stack: error.stack?.split('\n').slice(1, 6).join('\n'),
+  };
+}
+
+// The matched route's pattern (e.g. /data/releases/:label), never the concrete path or query.
+function routePath(req: Request): string | undefined {
+  const route = req.route as { path?: unknown } | undefined;
+  return typeof route?.path === 'string' ? route.path : undefined;
+}

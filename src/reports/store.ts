@@ -1,0 +1,62 @@
+import type { Knex } from 'knex';
+import type { NewReport } from './types';
+
+// SQL for reports. Functions take the knex handle (a transaction inside one) as their first argument.
+
+const INSERT_CHUNK = 500;
+
+/**
+ * Inserts reports and their codes in bulk; returns their ids in input order and how many were new. Rows
+ * whose id already exists are left alone, which is what makes the demo seed idempotent.
+ */
+export async function insertReports(
+  db: Knex,
+  reports: NewReport[],
+): Promise<{ ids: string[]; newCount: number }> {
+  const ids: string[] = [];
+  let newCount = 0;
+  for (let start = 0; start < reports.length; start += INSERT_CHUNK) {
+    const chunk = reports.slice(start, start + INSERT_CHUNK);
+    const rows = chunk.map((report) => ({
+      ...(report.id ? { id: report.id } : {}),
+      status: report.status ?? 'pending',
+      state: report.state,
+      field_office: report.fieldOffice,
+      incident_month: report.incidentMonth,
+      target_role: report.targetRole,
+      consent_to_count: report.consentToCount,
+      received_on: report.receivedOn,
+      narrative_sealed: report.narrativeSealed,
+      decision_reason: report.decisionReason ?? null,
+      decision_on: report.decisionOn ?? null,
+    }));
+    const inserted: { id: string }[] = await db('reports')
+      .insert(rows)
+      .onConflict('id')
+      .ignore()
+      .returning('id');
+    const insertedIds = new Set(inserted.map((row) => row.id));
+    newCount += inserted.length;
+    const chunkIds = chunk.map((report, index) => report.id ?? inserted[index]?.id ?? '');
+    const codeRows = chunk.flatMap((report, index) => {
+      const id = chunkIds[index] ?? '';
+      if (!insertedIds.has(id)) return [];
+      return [
+        ...report.actionTypes.map((code) => ({ report_id: id, kind: 'action_type', code })),
+        ...report.activismTypes.map((code) => ({ report_id: id, kind: 'activism_type', code })),
+        ...report.evidenceTypes.map((code) => ({ report_id: id, kind: 'evidence_type', code })),
+      ];
+    });
+    for (let codeStart = 0; codeStart < codeRows.length; codeStart += INSERT_CHUNK * 3) {
+      await db('report_codes').insert(codeRows.slice(codeStart, codeStart + INSERT_CHUNK * 3));
+    }
+    ids.push(...chunkIds);
+  }
+  return { ids, newCount };
+}
+
+/** Whether any report exists: the first start seeds demo data only into an empty database. */
+export async function hasAnyReport(db: Knex): Promise<boolean> {
+  const row = (await db('reports').select(db.raw('1')).first()) as unknown;
+  return row !== undefined;
+}

@@ -1,0 +1,30 @@
+// The report as the rest of the app sees it. What a report may hold is deliberately small: coded answers,
+// a month, a date of receipt, and sealed free text; nothing about the person or their device.
+
+export const REPORT_STATUSES = ['pending', 'needs_info', 'approved', 'rejected', 'duplicate'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+export const DECISION_REASONS = ['spam', 'not_retaliation', 'insufficient', 'duplicate', 'other'] as const;
+export type DecisionReason = (typeof DECISION_REASONS)[number];
+
+/** A calendar date as YYYY-MM-DD; never a time. */
+export type IsoDate = string;
+
+export interface NewReport {
+  /** Optional: random by default; the demo seed passes fixed ids so that it is idempotent. */
+  id?: string;
+  status?: ReportStatus;
+  state: string;
+  fieldOffice: string | null;
+  /** The first day of the incident month. */
+  incidentMonth: IsoDate;
+  targetRole: string;
+  actionTypes: string[];
+  activismTypes: string[];
+  evidenceTypes: string[];
+  consentToCount: boolean;
+  receivedOn: IsoDate;
+  narrativeSealed: Buffer | null;
+  decisionReason?: DecisionReason | null;
+  decisionOn?: IsoDate | null;
+}

@@ -1,0 +1,71 @@
+/// <reference lib="dom" />
+import type { Browser } from 'playwright-core';
+import { buildTestApp } from '../support/app';
+import { hasChromium, launchChromium, listen } from '../support/browser';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+// As a reporter on Tor Browser at "Safest" would meet the site: JavaScript off.
+const describeWithChromium = hasChromium ? describe : describe.skip;
+if (!hasChromium) {
+  process.stderr.write(
+    'browser tests skipped: Debian Chromium is not installed (apt-get install -y chromium)\n',
+  );
+}
+
+describeWithChromium('the portal in Chromium with JavaScript disabled', () => {
+  let database: TestDatabase;
+  let browser: Browser;
+  let server: { origin: string; close(): Promise<void> };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    server = await listen((await buildTestApp(database.db)).app);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await database?.destroy();
+  });
+
+  it('opens the English home page, follows the language switch to Spanish and back', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    const external: string[] = [];
+    page.on('request', (req) => {
+      if (!req.url().startsWith(server.origin)) external.push(req.url());
+    });
+    await page.goto(`${server.origin}/`);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.textContent('h1')).toContain('counted');
+
+    await page.click('a.lang-switch');
+    expect(new URL(page.url()).pathname).toBe('/es/');
+    expect(await page.getAttribute('html', 'lang')).toBe('es');
+    expect(await page.textContent('h1')).toContain('contadas');
+
+    await page.click('a.lang-switch');
+    expect(new URL(page.url()).pathname).toBe('/');
+    // Promise 2: the stylesheet loaded (from this origin) and nothing came from anywhere else.
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe('rgb(253, 252, 250)');
+    expect(external).toEqual([]);
+    expect(await context.cookies()).toEqual([]);
+    await context.close();
+  });
+
+  it('fits a 320 px wide phone screen without sideways scrolling', async () => {
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 320, height: 640 },
+    });
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/es/`);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: '.cache/home-es-320.png', fullPage: false });
+    await context.close();
+  });
+});
