@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+
+// The us-atlas topologies, read from disk rather than imported so the type checker never has to digest
+// megabytes of JSON. They are read only while the geometry is built, once per process.
+
+export type CountiesTopology = Topology<{
+  counties: GeometryCollection;
+  states: GeometryCollection;
+  nation: GeometryCollection;
+}>;
+export type StatesTopology = Topology<{ states: GeometryCollection; nation: GeometryCollection }>;
+
+function readAtlas<T>(file: string): T {
+  return JSON.parse(readFileSync(require.resolve(`us-atlas/${file}`), 'utf8')) as T;
+}
+
+/** Counties, states and nation, pre-projected to 975×610 (Albers USA with AK and HI moved in). */
+export function loadAlbersCounties(): CountiesTopology {
+  return readAtlas<CountiesTopology>('counties-albers-10m.json');
+}
+
+/** States and territories in longitude/latitude: the only us-atlas file that holds PR, VI, GU, MP and AS. */
+export function loadLonLatStates(): StatesTopology {
+  return readAtlas<StatesTopology>('states-10m.json');
+}
