@@ -11,12 +11,22 @@ import type { Db } from './platform/db';
 import { normalizeError } from './platform/errors';
 import { healthRouter } from './platform/health';
 import { loadAssets } from './platform/assets';
+import { splitLangPath } from './platform/i18n';
 import { localeFromPath } from './platform/locale';
 import type { Logger } from './platform/logger';
 import { securityHeaders } from './platform/security';
 import type { Secrets } from './platform/secrets';
 import { useViews } from './platform/views';
+import { intakeRouter, type IntakeOptions } from './intake/routes';
+import { accountsRouter } from './accounts/routes';
+import { createAccounts } from './accounts/service';
+import { argon2ParamsFor, TEST_ARGON2, type Argon2Params } from './accounts/keys';
+import { moderationRouter } from './moderation/routes';
+import { releasesRouter } from './releases/routes';
+import { createReleases } from './releases/service';
+import { createModeration } from './moderation/service';
 import { publicRouter } from './public/routes';
+import type { PublicSiteOptions } from './public/site';
 import type { Reference } from './reference/types';
 
 export interface AppDeps {
@@ -27,6 +37,14 @@ export interface AppDeps {
   logger: Logger;
   /** Today's date; tests pass a fixed one. Dates only: the app never needs the time of day. */
   today?: () => Date;
+  /** The current time, for signed form tokens only (kept to the minute inside the token, never stored). */
+  now?: () => Date;
+  /** Intake settings: rate limits (off for benchmarks), the used-nonce store. */
+  intake?: IntakeOptions;
+  /** Argon2 cost for moderator passwords; lowered only under NODE_ENV=test (refused anywhere else). */
+  argon2?: Argon2Params;
+  /** Public site settings: how long the list of releases is cached, memory for cached pages and files. */
+  publicSite?: PublicSiteOptions;
 }
 
 const ALLOWED_METHODS = new Set(['GET', 'HEAD', 'POST']);
@@ -54,7 +72,25 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter(deps.db));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
 
-  const routers: Router[] = [publicRouter(deps)];
+  const today = deps.today ?? (() => new Date());
+  const testCost = deps.config.NODE_ENV === 'test' ? TEST_ARGON2 : undefined;
+  const argon2 = argon2ParamsFor(deps.config.NODE_ENV, deps.argon2 ?? testCost);
+  const accounts = createAccounts({ db: deps.db, sessionSecret: deps.secrets.session, argon2, today });
+  const moderation = createModeration({ db: deps.db, reference: deps.reference, today });
+  const releases = createReleases({
+    db: deps.db,
+    reference: deps.reference,
+    threshold: deps.config.DISCLOSURE_THRESHOLD,
+    today,
+  });
+  const desk = { ...deps, accounts, moderation, releases, sessionSecret: deps.secrets.session };
+  const routers: Router[] = [
+    publicRouter(deps),
+    intakeRouter(deps),
+    accountsRouter(desk),
+    moderationRouter(desk),
+    releasesRouter(desk),
+  ];
   for (const router of routers) {
     app.use('/es', router);
     app.use('/', router);
@@ -124,7 +160,8 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
     const titleKey = `errors.${status}.title`;
     const messageKey = appError.expose ? appError.message : `errors.${status}.message`;
     res.status(status).set('Cache-Control', 'no-store');
-    if (req.path.startsWith('/api/')) {
+    // JSON under /api and /es/api alike: scripts read the error, and the message is in the path's language.
+    if (splitLangPath(req.path).path.startsWith('/api/')) {
       res.json({
         error: { code: appError.code, message: res.locals.t?.(messageKey) ?? messageKey, requestId },
       });

@@ -1,8 +1,12 @@
 import type { Server } from 'node:http';
 import { seedDemo } from '../seeds/demo';
+import { seedDemoReleases } from '../seeds/demo-releases';
 import { createApp } from './app';
+import { DEMO_ADMIN } from './accounts/demo';
+import { startRetentionSchedule } from './moderation/retention';
 import { ConfigError, loadConfig, type Config } from './platform/config';
 import { openDatabase } from './platform/database';
+import type { Db } from './platform/db';
 import { createLogger, type Logger } from './platform/logger';
 import { loadSecrets } from './platform/secrets';
 import { loadReference } from './reference/store';
@@ -21,9 +25,20 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   if (config.seedDemo && !(await hasAnyReport(database.db))) {
     const added = await seedDemo(database.db, config);
     logger.info({ reports: added }, 'loaded demo data into the empty database');
+    // Demo only (never production): the desk account documented in the README, printed once on first start.
+    logger.info(
+      {
+        username: DEMO_ADMIN.username,
+        password: DEMO_ADMIN.password,
+        url: `${config.origin}/moderate/login`,
+      },
+      'demo desk account (enrol a TOTP app at first sign-in)',
+    );
   }
   const reference = await loadReference(database.db);
   const app = createApp({ config, db: database.db, reference, secrets, logger });
+  // Promise 8: retention daily, in-process (also `npm run retention`); unref'd, stopped on shutdown.
+  const retention = startRetentionSchedule({ db: database.db, days: config.RETENTION_DAYS, logger });
   const server = app.listen(config.PORT);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -32,6 +47,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info({ port, database: database.embedded ? 'embedded' : 'server' }, 'listening');
+  if (config.seedDemo) buildDemoReleasesInBackground(database.db, config, logger);
   return {
     server,
     port,
@@ -42,9 +58,35 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       const forced = setTimeout(() => server.closeAllConnections(), 10_000);
       await closed;
       clearTimeout(forced);
+      await retention.stop();
       await database.close();
     },
   };
+}
+
+/**
+ * The demo's releases are built after the server is listening: suppression and the disclosure audit take
+ * a while, and a newcomer should see the site at once (the public pages say "no release yet" until then).
+ * Interrupted by a stop, the build is simply done again on the next start: each demo release is published
+ * in one transaction, and ones already published are skipped.
+ */
+function buildDemoReleasesInBackground(db: Db, config: Config, logger: Logger): void {
+  const started = performance.now();
+  seedDemoReleases(db, config).then(
+    (published) => {
+      if (published > 0) {
+        logger.info(
+          { releases: published, seconds: Math.round((performance.now() - started) / 100) / 10 },
+          'published the demo releases',
+        );
+      }
+    },
+    (error: unknown) =>
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'demo releases not built; will retry on next start',
+      ),
+  );
 }
 
 async function main(): Promise<void> {

@@ -1,4 +1,5 @@
 import { seedDemo } from '../../seeds/demo';
+import { seedDemoReleases } from '../../seeds/demo-releases';
 import { loadConfig } from '../platform/config';
 import { openDatabase } from '../platform/database';
 
@@ -8,7 +9,8 @@ async function main(): Promise<void> {
   const database = await openDatabase(config);
   try {
     const added = await seedDemo(database.db, config);
-    process.stdout.write(`demo data loaded: ${added} new reports\n`);
+    const releases = await seedDemoReleases(database.db, config);
+    process.stdout.write(`demo data loaded: ${added} new reports, ${releases} new releases\n`);
   } finally {
     await database.close();
   }

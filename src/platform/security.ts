@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import helmet from 'helmet';
 
 /**
@@ -67,9 +68,10 @@ export function createClientKeyer(rotateMs = 24 * 60 * 60 * 1000): {
   timer.unref();
   return {
     key(req) {
-      // The only read of the client address in the app; it goes straight into the HMAC.
+      // The only read of the client address in the app; it goes straight into the HMAC. IPv6 addresses
+      // are cut to their /56 first, or one client could rotate through its prefix to dodge the limits.
       // eslint-disable-next-line no-restricted-properties
-      const address = req.ip ?? 'unknown';
+      const address = ipKeyGenerator(req.ip ?? 'unknown', 56);
       return createHmac('sha256', secret).update(address).digest('base64url').slice(0, 22);
     },
     stop() {

@@ -38,6 +38,7 @@ export function createHandlebars(assets: Assets): typeof Handlebars {
   });
   hbs.registerHelper('asset', (logicalPath: string) => assets.url(logicalPath));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).map(String).join(''));
   hbs.registerHelper(
     'includes',
     (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),

@@ -1,12 +1,104 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import type { Config } from '../platform/config';
+import type { Db } from '../platform/db';
+import { NotFoundError } from '../platform/errors';
+import { localizedPath } from '../platform/i18n';
 import type { Reference } from '../reference/types';
-import { homeView } from './home';
+import { send } from './http';
+import { LABEL, MapFileQuery, MapQuery, NoQuery, parseQuery } from './params';
+import { createPublicSite, type PublicSiteOptions } from './site';
 
-/** Public pages: the home page now; maps, data and downloads come with releases. */
-export function publicRouter(deps: { reference: Reference }): Router {
-  const router = Router();
-  router.get('/', (_req, res) => {
-    res.render('public/home', homeView(deps.reference, res.locals.lang));
+// Public pages, maps and downloads, all read from frozen releases. Mounted at / and /es by app.ts.
+// Data routes refuse unknown parameters (400); home, codebook and methodology take none and ignore any.
+
+export interface PublicDeps {
+  config: Config;
+  db: Db;
+  reference: Reference;
+  publicSite?: PublicSiteOptions;
+}
+
+// A path segment that cannot be a label is simply a page that does not exist.
+function labelParam(req: Request): string {
+  const label = String(req.params.label);
+  if (!LABEL.test(label)) throw new NotFoundError('public.errors.release_not_found');
+  return label;
+}
+
+const MAP_FILES = [
+  { path: '/map/states', view: 'state' },
+  { path: '/map/field-offices', view: 'field_office' },
+] as const;
+
+/** The public site's router. */
+export function publicRouter(deps: PublicDeps): Router {
+  const site = createPublicSite({
+    db: deps.db,
+    reference: deps.reference,
+    origin: deps.config.origin,
+    defaultThreshold: deps.config.DISCLOSURE_THRESHOLD,
+    // Tests publish releases while the app runs, so they read the list of releases every time.
+    options: { releaseListTtlMs: deps.config.NODE_ENV === 'test' ? 0 : 5000, ...deps.publicSite },
   });
+  const router = Router();
+
+  router.get('/', async (req, res) => send(req, res, site, await site.home(res.locals.lang)));
+
+  router.get('/map', async (req, res) => {
+    const query = parseQuery(MapQuery, req.query);
+    // The form's single filter select arrives as filter=year:2024; answer with the canonical address.
+    if (query.filter) return res.redirect(303, localizedPath(res.locals.lang, site.mapFormTarget(query)));
+    await send(req, res, site, await site.map(query, res.locals.lang));
+  });
+
+  for (const { path, view } of MAP_FILES) {
+    for (const format of ['svg', 'png'] as const) {
+      router.get(`${path}.${format}`, async (req, res) => {
+        const query = parseQuery(MapFileQuery, req.query);
+        await send(req, res, site, await site.mapFile(query, view, format, res.locals.lang));
+      });
+    }
+  }
+
+  router.get('/data', async (req, res) => {
+    parseQuery(NoQuery, req.query);
+    await send(req, res, site, await site.releasePage(undefined, res.locals.lang));
+  });
+
+  router.get('/data/releases', async (req, res) => {
+    parseQuery(NoQuery, req.query);
+    await send(req, res, site, await site.releaseList(res.locals.lang));
+  });
+
+  router.get('/data/releases/:label', async (req, res) => {
+    parseQuery(NoQuery, req.query);
+    await send(req, res, site, await site.releasePage(labelParam(req), res.locals.lang));
+  });
+
+  router.get('/data/releases/:label/:file', async (req, res) => {
+    parseQuery(NoQuery, req.query);
+    await send(req, res, site, await site.releaseFile(labelParam(req), String(req.params.file)));
+  });
+
+  router.get('/api/v1/releases', async (req, res) => {
+    parseQuery(NoQuery, req.query);
+    await send(req, res, site, await site.apiReleases());
+  });
+
+  router.get('/api/v1/releases/:label/tables/:table', async (req, res) => {
+    parseQuery(NoQuery, req.query);
+    await send(req, res, site, await site.apiTable(labelParam(req), String(req.params.table)));
+  });
+
+  // Anything else under the API is a JSON 404, not the HTML page.
+  router.use('/api/v1', () => {
+    throw new NotFoundError();
+  });
+
+  router.get('/codebook', async (req, res) => send(req, res, site, await site.codebook(res.locals.lang)));
+  router.get('/methodology', async (req, res) =>
+    send(req, res, site, await site.methodology(res.locals.lang)),
+  );
+
   return router;
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { NewReport } from './types';
+import type { IsoDate, MessageDirection, NewReport, ReportMessage } from './types';
 
 // SQL for reports. Functions take the knex handle (a transaction inside one) as their first argument.
 
@@ -59,4 +59,36 @@ export async function insertReports(
 export async function hasAnyReport(db: Knex): Promise<boolean> {
   const row = (await db('reports').select(db.raw('1')).first()) as unknown;
   return row !== undefined;
+}
+
+/**
+ * Appends a sealed message to a report's thread. Locks the report row first, so two messages sent at
+ * once get distinct positions; call it inside a transaction.
+ */
+export async function insertReportMessage(
+  trx: Knex.Transaction,
+  message: { reportId: string; direction: MessageDirection; bodySealed: Buffer; sentOn: IsoDate },
+): Promise<void> {
+  await trx('reports').select('id').where({ id: message.reportId }).forUpdate();
+  const row = (await trx('report_messages')
+    .where({ report_id: message.reportId })
+    .max<{ last: number | null }>('position as last')
+    .first()) ?? { last: null };
+  await trx('report_messages').insert({
+    report_id: message.reportId,
+    position: (row.last ?? 0) + 1,
+    direction: message.direction,
+    body_sealed: message.bodySealed,
+    sent_on: message.sentOn,
+  });
+}
+
+/** A report's thread in order, still sealed. */
+export async function listReportMessages(db: Knex, reportId: string): Promise<ReportMessage[]> {
+  const found: unknown = await db('report_messages')
+    .select('direction', 'body_sealed', db.raw("to_char(sent_on, 'YYYY-MM-DD') as sent_on"))
+    .where({ report_id: reportId })
+    .orderBy('position');
+  const rows = found as { direction: MessageDirection; body_sealed: Buffer; sent_on: string }[];
+  return rows.map((row) => ({ direction: row.direction, bodySealed: row.body_sealed, sentOn: row.sent_on }));
 }

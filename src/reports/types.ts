@@ -28,3 +28,13 @@ export interface NewReport {
   decisionReason?: DecisionReason | null;
   decisionOn?: IsoDate | null;
 }
+
+export const MESSAGE_DIRECTIONS = ['from_reporter', 'to_reporter'] as const;
+export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
+
+/** One sealed message of a report's thread: to the desk key from the reporter, to the receipt key otherwise. */
+export interface ReportMessage {
+  direction: MessageDirection;
+  bodySealed: Buffer;
+  sentOn: IsoDate;
+}

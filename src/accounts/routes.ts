@@ -1,0 +1,258 @@
+import { Router, type Request, type Response } from 'express';
+import Handlebars from 'handlebars';
+import { z } from 'zod';
+import type { Config } from '../platform/config';
+import type { Db } from '../platform/db';
+import { BadRequestError, RateLimitedError } from '../platform/errors';
+import { localizedPath } from '../platform/i18n';
+import { createClientKeyer } from '../platform/security';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords';
+import type { Accounts } from './service';
+import {
+  carryDesk,
+  deskOf,
+  endSession,
+  moderationSession,
+  renewSession,
+  requireAdmin,
+  requireModerator,
+  sessionCookieName,
+  verifyCsrf,
+} from './session';
+import { createLoginThrottle } from './throttle';
+import { ROLES } from './types';
+
+// Sign-in (password, then a TOTP code, enrolled at the first sign-in), sign-out, one's own password, and
+// the admin's page of accounts. Everything here lives under /moderate, the only place with a session.
+
+const LoginForm = z.object({
+  username: z.string().trim().toLowerCase().max(64),
+  password: z
+    .string()
+    .min(1)
+    .max(MAX_PASSWORD_LENGTH * 4),
+});
+const CodeForm = z.object({ code: z.string().trim().max(16) });
+const PasswordForm = z.object({
+  current: z.string().max(MAX_PASSWORD_LENGTH * 4),
+  password: z.string().max(MAX_PASSWORD_LENGTH * 4),
+  confirm: z.string().max(MAX_PASSWORD_LENGTH * 4),
+});
+const AddForm = z.object({ username: z.string().trim().toLowerCase().max(64), role: z.enum(ROLES) });
+const IdParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+const RoleForm = z.object({ role: z.enum(ROLES) });
+const StatusForm = z.object({ disabled: z.enum(['true', 'false']).transform((value) => value === 'true') });
+
+export interface AccountsRouterDeps {
+  config: Config;
+  db: Db;
+  accounts: Accounts;
+  sessionSecret: Buffer;
+}
+
+/** Routes for moderator accounts, in both languages (mounted at / and /es by app.ts). */
+export function accountsRouter(deps: AccountsRouterDeps): Router {
+  const { accounts, sessionSecret } = deps;
+  const router = Router();
+  const keyer = createClientKeyer();
+  const throttle = createLoginThrottle();
+  const to = (res: Response, path: string) => res.redirect(303, localizedPath(res.locals.lang, path));
+  router.use('/moderate', moderationSession({ ...deps }));
+
+  router.get('/moderate/login', (_req, res) => {
+    if (res.locals.moderator) return to(res, '/moderate');
+    res.render('accounts/login', { titleKey: 'accounts.login.title', minLength: MIN_PASSWORD_LENGTH });
+  });
+
+  router.post('/moderate/login', verifyCsrf, async (req, res) => {
+    const form = LoginForm.safeParse(req.body);
+    if (!form.success)
+      return res
+        .status(422)
+        .render('accounts/login', { titleKey: 'accounts.login.title', error: 'accounts.login.invalid' });
+    const address = keyer.key(req);
+    if (throttle.limited(form.data.username, address)) throw new RateLimitedError('accounts.login.throttled');
+    const result = await accounts.checkPassword(form.data.username, form.data.password);
+    if (!result) {
+      throttle.failed(form.data.username, address);
+      return res.status(401).render('accounts/login', {
+        titleKey: 'accounts.login.title',
+        error: 'accounts.login.invalid',
+        username: form.data.username,
+      });
+    }
+    // A new session id at login, so an id planted before sign-in is worthless after it.
+    await renewSession(req, sessionSecret);
+    req.session.pendingModeratorId = result.moderator.id;
+    await carryDesk(req, sessionSecret, result.desk);
+    to(res, '/moderate/login/code');
+  });
+
+  router.get('/moderate/login/code', async (req, res) => {
+    const pending = req.session.pendingModeratorId;
+    if (pending === undefined) return to(res, '/moderate/login');
+    res.render('accounts/code', {
+      titleKey: 'accounts.code.title',
+      ...codeView(await accounts.enrolment(pending)),
+    });
+  });
+
+  router.post('/moderate/login/code', verifyCsrf, async (req, res) => {
+    const pending = req.session.pendingModeratorId;
+    if (pending === undefined) return to(res, '/moderate/login');
+    const form = CodeForm.safeParse(req.body);
+    const account = `id:${pending}`;
+    const address = keyer.key(req);
+    if (throttle.limited(account, address)) throw new RateLimitedError('accounts.login.throttled');
+    if (!form.success || !(await accounts.checkCode(pending, form.data.code))) {
+      throttle.failed(account, address);
+      return res.status(401).render('accounts/code', {
+        titleKey: 'accounts.code.title',
+        error: 'accounts.code.invalid',
+        ...codeView(await accounts.enrolment(pending)),
+      });
+    }
+    throttle.succeeded(account, address);
+    delete req.session.pendingModeratorId;
+    req.session.moderatorId = pending;
+    await renewSession(req, sessionSecret);
+    await accounts.recordLogin(pending, 'login');
+    to(res, '/moderate');
+  });
+
+  router.post('/moderate/logout', requireModerator, async (req, res) => {
+    const id = res.locals.moderator?.id;
+    await endSession(req);
+    if (id !== undefined) await accounts.recordLogin(id, 'logout');
+    res.clearCookie(
+      sessionCookieName(deps.config.origin.startsWith('https:') || deps.config.NODE_ENV === 'production'),
+      { path: '/' },
+    );
+    // The browser drops everything of this origin it kept for the moderator: cookies, storage and cache.
+    res.set('Clear-Site-Data', '"cache", "cookies", "storage"');
+    res.render('accounts/signed-out', { titleKey: 'accounts.signed_out.title' });
+  });
+
+  router.get('/moderate/password', requireModerator, (_req, res) => {
+    res.render('accounts/password', passwordView(res));
+  });
+
+  router.post('/moderate/password', requireModerator, async (req, res) => {
+    const form = PasswordForm.safeParse(req.body);
+    if (!form.success) throw new BadRequestError();
+    if (form.data.password !== form.data.confirm)
+      return res.status(422).render('accounts/password', passwordView(res, 'mismatch'));
+    const moderator = res.locals.moderator!;
+    const result = await accounts.changePassword(
+      moderator.id,
+      form.data.current,
+      form.data.password,
+      await deskOf(req, sessionSecret),
+    );
+    if (!result.ok) return res.status(422).render('accounts/password', passwordView(res, result.problem));
+    to(res, '/moderate');
+  });
+
+  router.get('/moderate/admin/moderators', requireAdmin, async (_req, res) => {
+    res.render('accounts/moderators', await moderatorsView(accounts, res));
+  });
+
+  router.post('/moderate/admin/moderators', requireAdmin, async (req, res) => {
+    const form = AddForm.safeParse(req.body);
+    if (!form.success)
+      return res.status(422).render('accounts/moderators', {
+        ...(await moderatorsView(accounts, res)),
+        error: 'accounts.moderators.username_invalid',
+      });
+    const result = await accounts.addModerator(
+      res.locals.moderator!.id,
+      form.data,
+      await deskOf(req, sessionSecret),
+    );
+    if ('error' in result)
+      return res.status(422).render('accounts/moderators', {
+        ...(await moderatorsView(accounts, res)),
+        error: `accounts.moderators.${result.error}`,
+      });
+    res.render('accounts/one-time', {
+      titleKey: 'accounts.one_time.title',
+      username: form.data.username,
+      password: result.oneTimePassword,
+    });
+  });
+
+  router.post('/moderate/admin/moderators/:id/reset', requireAdmin, async (req, res) => {
+    const { id } = parseId(req);
+    const result = await accounts.resetAccount(
+      res.locals.moderator!.id,
+      id,
+      await deskOf(req, sessionSecret),
+    );
+    res.render('accounts/one-time', {
+      titleKey: 'accounts.one_time.title',
+      username: result.username,
+      password: result.oneTimePassword,
+    });
+  });
+
+  router.post('/moderate/admin/moderators/:id/role', requireAdmin, async (req, res) => {
+    const form = RoleForm.safeParse(req.body);
+    if (!form.success) throw new BadRequestError();
+    await accounts.updateAccount(res.locals.moderator!.id, parseId(req).id, { role: form.data.role });
+    to(res, '/moderate/admin/moderators');
+  });
+
+  router.post('/moderate/admin/moderators/:id/status', requireAdmin, async (req, res) => {
+    const form = StatusForm.safeParse(req.body);
+    if (!form.success) throw new BadRequestError();
+    await accounts.updateAccount(res.locals.moderator!.id, parseId(req).id, { disabled: form.data.disabled });
+    to(res, '/moderate/admin/moderators');
+  });
+
+  return router;
+}
+
+// The QR code's SVG goes into the page as markup; totpQrSvg() has checked it carries no style or script.
+function codeView(enrolment: Awaited<ReturnType<Accounts['enrolment']>>) {
+  return enrolment.enrolled ? enrolment : { ...enrolment, qrSvg: new Handlebars.SafeString(enrolment.qrSvg) };
+}
+
+function parseId(req: Request): { id: number } {
+  const parsed = IdParams.safeParse(req.params);
+  if (!parsed.success) throw new BadRequestError();
+  return parsed.data;
+}
+
+function passwordView(res: Response, problem?: string) {
+  return {
+    titleKey: 'accounts.password.title',
+    forced: res.locals.moderator?.mustChangePassword ?? false,
+    minLength: MIN_PASSWORD_LENGTH,
+    error: problem ? `accounts.password.problems.${problem}` : undefined,
+  };
+}
+
+async function moderatorsView(accounts: Accounts, res: Response) {
+  const self = res.locals.moderator?.id;
+  const moderators = (await accounts.listModerators()).map((moderator) => ({
+    id: moderator.id,
+    username: moderator.username,
+    role: moderator.role,
+    disabled: moderator.disabled,
+    enrolled: moderator.totpEnrolled,
+    deskAccess: moderator.wrappedDeskKey !== null,
+    createdOn: moderator.createdOn,
+    self: moderator.id === self,
+    roleKey: `accounts.roles.${moderator.role}`,
+    otherRole: moderator.role === 'admin' ? 'moderator' : 'admin',
+    makeOtherKey: `accounts.moderators.make_${moderator.role === 'admin' ? 'moderator' : 'admin'}`,
+    rolePath: `/moderate/admin/moderators/${moderator.id}/role`,
+    statusPath: `/moderate/admin/moderators/${moderator.id}/status`,
+    resetPath: `/moderate/admin/moderators/${moderator.id}/reset`,
+  }));
+  return {
+    titleKey: 'accounts.moderators.title',
+    moderators,
+    roles: ROLES.map((role) => ({ value: role, labelKey: `accounts.roles.${role}` })),
+  };
+}

@@ -1,0 +1,209 @@
+import type { Knex } from 'knex';
+import type { AuditEvent, Moderator, Role } from './types';
+
+// SQL for moderators, desk keys and the audit trail. Functions take the knex handle (a transaction inside
+// one) as their first argument; rows are mapped from snake_case here only.
+
+interface ModeratorRow {
+  id: number;
+  username: string;
+  role: Role;
+  password_hash: string;
+  must_change_password: boolean;
+  wrapped_desk_key: Buffer | null;
+  desk_key_id: number | null;
+  totp_secret_sealed: Buffer | null;
+  totp_enrolled: boolean;
+  totp_last_step: string | number | null;
+  disabled: boolean;
+  created_on: string | Date;
+}
+
+function toModerator(row: ModeratorRow): Moderator {
+  return {
+    id: row.id,
+    username: row.username,
+    role: row.role,
+    passwordHash: row.password_hash,
+    mustChangePassword: row.must_change_password,
+    wrappedDeskKey: row.wrapped_desk_key,
+    deskKeyId: row.desk_key_id,
+    totpSecretSealed: row.totp_secret_sealed,
+    totpEnrolled: row.totp_enrolled,
+    totpLastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
+    disabled: row.disabled,
+    createdOn: isoDate(row.created_on),
+  };
+}
+
+export async function findModeratorByUsername(db: Knex, username: string): Promise<Moderator | undefined> {
+  const row = (await db('moderators').where({ username }).first()) as ModeratorRow | undefined;
+  return row && toModerator(row);
+}
+
+export async function findModeratorById(db: Knex, id: number): Promise<Moderator | undefined> {
+  const row = (await db('moderators').where({ id }).first()) as ModeratorRow | undefined;
+  return row && toModerator(row);
+}
+
+export async function listModerators(db: Knex): Promise<Moderator[]> {
+  const rows = (await db('moderators').orderBy('username')) as ModeratorRow[];
+  return rows.map(toModerator);
+}
+
+export interface NewModerator {
+  username: string;
+  role: Role;
+  passwordHash: string;
+  mustChangePassword: boolean;
+  wrappedDeskKey: Buffer | null;
+  deskKeyId: number | null;
+  createdOn: string;
+}
+
+export async function insertModerator(db: Knex, moderator: NewModerator): Promise<number> {
+  const [row] = await db('moderators')
+    .insert({
+      username: moderator.username,
+      role: moderator.role,
+      password_hash: moderator.passwordHash,
+      must_change_password: moderator.mustChangePassword,
+      wrapped_desk_key: moderator.wrappedDeskKey,
+      desk_key_id: moderator.deskKeyId,
+      created_on: moderator.createdOn,
+    })
+    .returning<{ id: number }[]>('id');
+  if (!row) throw new Error('insert returned no id');
+  return row.id;
+}
+
+export interface ModeratorPatch {
+  role?: Role;
+  passwordHash?: string;
+  mustChangePassword?: boolean;
+  wrappedDeskKey?: Buffer | null;
+  deskKeyId?: number | null;
+  totpSecretSealed?: Buffer | null;
+  totpEnrolled?: boolean;
+  totpLastStep?: number | null;
+  disabled?: boolean;
+}
+
+const PATCH_COLUMNS: Record<keyof ModeratorPatch, string> = {
+  role: 'role',
+  passwordHash: 'password_hash',
+  mustChangePassword: 'must_change_password',
+  wrappedDeskKey: 'wrapped_desk_key',
+  deskKeyId: 'desk_key_id',
+  totpSecretSealed: 'totp_secret_sealed',
+  totpEnrolled: 'totp_enrolled',
+  totpLastStep: 'totp_last_step',
+  disabled: 'disabled',
+};
+
+export async function updateModerator(db: Knex, id: number, patch: ModeratorPatch): Promise<void> {
+  const row: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value !== undefined) row[PATCH_COLUMNS[key as keyof ModeratorPatch]] = value;
+  }
+  if (Object.keys(row).length > 0) await db('moderators').where({ id }).update(row);
+}
+
+/**
+ * Records a TOTP step as used, atomically: true only when it is later than the last accepted step, so
+ * two requests racing with one code cannot both pass.
+ */
+export async function claimTotpStep(db: Knex, id: number, step: number): Promise<boolean> {
+  const updated = await db('moderators')
+    .where({ id })
+    .andWhere(db.raw('(totp_last_step is null or totp_last_step < ?)', [step]))
+    .update({ totp_last_step: step, totp_enrolled: true });
+  return updated === 1;
+}
+
+export async function countActiveAdmins(db: Knex): Promise<number> {
+  const row = (await db('moderators').where({ role: 'admin', disabled: false }).count({ n: '*' }).first()) as
+    { n: string | number } | undefined;
+  return Number(row?.n ?? 0);
+}
+
+export async function countModerators(db: Knex): Promise<number> {
+  const row = (await db('moderators').count({ n: '*' }).first()) as { n: string | number } | undefined;
+  return Number(row?.n ?? 0);
+}
+
+/** The newest desk key pair's public half: what new reports are sealed to. */
+export async function latestDeskKey(db: Knex): Promise<{ id: number; publicKey: Buffer } | undefined> {
+  const row = (await db('desk_keys').select('id', 'public_key').orderBy('id', 'desc').first()) as
+    { id: number; public_key: Buffer } | undefined;
+  return row && { id: row.id, publicKey: row.public_key };
+}
+
+export async function insertDeskKey(db: Knex, publicKey: Uint8Array, createdOn: string): Promise<number> {
+  const [row] = await db('desk_keys')
+    .insert({ public_key: Buffer.from(publicKey), created_on: createdOn })
+    .returning<{ id: number }[]>('id');
+  if (!row) throw new Error('insert returned no id');
+  return row.id;
+}
+
+/** Writes one audit row. Codes only: callers never pass narrative, message or coded-answer values. */
+export async function recordAudit(db: Knex, event: AuditEvent): Promise<void> {
+  await db('audit_events').insert({
+    moderator_id: event.moderatorId,
+    action: event.action,
+    report_id: event.reportId ?? null,
+    subject_moderator_id: event.subjectModeratorId ?? null,
+    detail: JSON.stringify(event.detail ?? {}),
+  });
+}
+
+export interface AuditRow {
+  id: number;
+  occurredAt: Date;
+  username: string | null;
+  action: string;
+  reportId: string | null;
+  subjectUsername: string | null;
+  detail: Record<string, unknown>;
+}
+
+/** The audit trail, newest first. */
+export async function listAudit(db: Knex, options: { limit: number; offset: number }): Promise<AuditRow[]> {
+  const rows = (await db('audit_events as a')
+    .leftJoin('moderators as m', 'm.id', 'a.moderator_id')
+    .leftJoin('moderators as s', 's.id', 'a.subject_moderator_id')
+    .select(
+      'a.id',
+      'a.occurred_at',
+      'm.username',
+      'a.action',
+      'a.report_id',
+      's.username as subject',
+      'a.detail',
+    )
+    .orderBy('a.id', 'desc')
+    .limit(options.limit)
+    .offset(options.offset)) as {
+    id: string | number;
+    occurred_at: Date;
+    username: string | null;
+    action: string;
+    report_id: string | null;
+    subject: string | null;
+    detail: Record<string, unknown> | string;
+  }[];
+  return rows.map((row) => ({
+    id: Number(row.id),
+    occurredAt: row.occurred_at,
+    username: row.username,
+    action: row.action,
+    reportId: row.report_id,
+    subjectUsername: row.subject,
+    detail: typeof row.detail === 'string' ? (JSON.parse(row.detail) as Record<string, unknown>) : row.detail,
+  }));
+}
+
+function isoDate(value: string | Date): string {
+  return typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10);
+}

@@ -1,0 +1,37 @@
+// Moderator accounts as the rest of the app sees them.
+
+export const ROLES = ['admin', 'moderator'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Moderator {
+  id: number;
+  username: string;
+  role: Role;
+  passwordHash: string;
+  mustChangePassword: boolean;
+  /** The desk private key wrapped under this moderator's password-derived key; null: no desk access. */
+  wrappedDeskKey: Buffer | null;
+  deskKeyId: number | null;
+  totpSecretSealed: Buffer | null;
+  totpEnrolled: boolean;
+  totpLastStep: number | null;
+  disabled: boolean;
+  createdOn: string;
+}
+
+/** The signed-in moderator, as guards put it in res.locals.moderator. */
+export interface SignedIn {
+  id: number;
+  username: string;
+  role: Role;
+  mustChangePassword: boolean;
+}
+
+/** What an audit row records: who, what, which report or account, codes only (never report content). */
+export interface AuditEvent {
+  moderatorId: number | null;
+  action: string;
+  reportId?: string | null;
+  subjectModeratorId?: number | null;
+  detail?: Record<string, string | number | boolean | string[]>;
+}

@@ -1,0 +1,124 @@
+import { Router, type RequestHandler, type Response } from 'express';
+import Redis from 'ioredis';
+import type { Config } from '../platform/config';
+import type { Db } from '../platform/db';
+import { ForbiddenError } from '../platform/errors';
+import type { Secrets } from '../platform/secrets';
+import type { Reference } from '../reference/types';
+import { isSameOriginRequest } from './form-token';
+import { createIntakeLimits, DEFAULT_RATE_LIMITS, type RateLimitSettings } from './limits';
+import { memoryNonceStore, redisNonceStore, type NonceStore } from './nonces';
+import { formView, statusView } from './presenter';
+import { MessageForm, parseForm, parseReportForm, StatusForm, textField } from './schema';
+import { createIntake, type ReportStatusView } from './service';
+
+// The reporter's side: GET/POST /report, GET/POST /status, POST /status/messages, in both languages.
+// Every page here is no-store (promise 2) and sets no cookie; CSRF protection is the Origin /
+// Sec-Fetch-Site check plus a signed, single-use form token in a hidden field.
+
+/** Optional intake settings: rate limits off for benchmarks, a shared nonce store. */
+export interface IntakeOptions {
+  rateLimits?: RateLimitSettings | false;
+  nonces?: NonceStore;
+}
+
+interface IntakeRouterDeps {
+  config: Config;
+  db: Db;
+  reference: Reference;
+  secrets: Secrets;
+  today?: () => Date;
+  now?: () => Date;
+  intake?: IntakeOptions;
+}
+
+function noStore(res: Response, status: number): Response {
+  return res.status(status).set('Cache-Control', 'no-store');
+}
+
+// Form posts must come from our own pages (the public origin or the onion one).
+function requireSameOrigin(config: Config): RequestHandler {
+  const origins = [config.origin, ...(config.ONION_ORIGIN ? [config.ONION_ORIGIN] : [])];
+  return (req, _res, next) => {
+    const headers = { origin: req.get('origin'), secFetchSite: req.get('sec-fetch-site') };
+    next(isSameOriginRequest(headers, origins) ? undefined : new ForbiddenError('intake.errors.cross_site'));
+  };
+}
+
+/** The intake router; mounted at / and /es by app.ts. */
+export function intakeRouter(deps: IntakeRouterDeps): Router {
+  const today = deps.today ?? (() => new Date());
+  const redis = deps.config.REDIS_URL ? new Redis(deps.config.REDIS_URL) : undefined;
+  const nonces = deps.intake?.nonces ?? (redis ? redisNonceStore(redis) : memoryNonceStore());
+  const intake = createIntake({ ...deps, today, now: deps.now ?? (() => new Date()), nonces });
+  const limits = createIntakeLimits(deps.intake?.rateLimits ?? DEFAULT_RATE_LIMITS, redis);
+  const sameOrigin = requireSameOrigin(deps.config);
+  const router = Router();
+
+  const renderForm = (res: Response, status: number, extra: Partial<Parameters<typeof formView>[0]> = {}) =>
+    noStore(res, status).render(
+      'intake/form',
+      formView({
+        reference: deps.reference,
+        lang: res.locals.lang,
+        today: today(),
+        token: intake.issueToken(),
+        ...extra,
+      }),
+    );
+  const renderLookup = (res: Response, status: number, error?: string) =>
+    noStore(res, status).render('intake/status-lookup', { titleKey: 'status.title', error });
+  const renderStatus = (
+    res: Response,
+    status: number,
+    report: ReportStatusView,
+    extra: Omit<Parameters<typeof statusView>[2], 'token'> = {},
+  ) =>
+    noStore(res, status).render(
+      'intake/status',
+      statusView(report, res.locals.lang, { token: intake.issueToken(), ...extra }),
+    );
+
+  router.get('/report', (_req, res) => renderForm(res, 200));
+
+  router.post('/report', ...limits.report, sameOrigin, async (req, res) => {
+    const token = intake.checkToken(textField(req.body, 'token'));
+    const form = parseReportForm(deps.reference, req.body, today());
+    if (!form.ok) return renderForm(res, 422, { values: form.values, errors: form.errors });
+    if (!token.ok)
+      return renderForm(res, 422, { values: form.values, notice: 'intake.notice.token_expired' });
+    const receipt = await intake.submit(form.data, token);
+    if (!receipt) return renderForm(res, 422, { values: form.values, notice: 'intake.notice.token_used' });
+    noStore(res, 200).render('intake/receipt', { titleKey: 'intake.receipt.title', receipt });
+  });
+
+  router.get('/status', (_req, res) => renderLookup(res, 200));
+
+  router.post('/status', ...limits.status, sameOrigin, async (req, res) => {
+    const form = parseForm(StatusForm, req.body);
+    // Invalid input still pays for one hash and one query, like a receipt that does not exist.
+    const report = await intake.openStatus(form.ok ? form.data.receipt : '');
+    if (!report) return renderLookup(res, 422, 'status.errors.not_found');
+    renderStatus(res, 200, report);
+  });
+
+  router.post('/status/messages', ...limits.messages, sameOrigin, async (req, res) => {
+    const report = await intake.openStatus(textField(req.body, 'receipt'));
+    if (!report) return renderLookup(res, 422, 'status.errors.not_found');
+    const form = parseForm(MessageForm, req.body);
+    const token = intake.checkToken(textField(req.body, 'token'));
+    const message = textField(req.body, 'message');
+    if (!form.ok) return renderStatus(res, 422, report, { errors: form.errors, message });
+    if (!token.ok) return renderStatus(res, 422, report, { notice: 'intake.notice.token_expired', message });
+    const outcome = await intake.sendMessage(report, form.data.message, token);
+    if (outcome.kind !== 'sent') {
+      return renderStatus(res, outcome.kind === 'closed' ? 409 : 422, report, {
+        notice: `status.notice.${outcome.kind}`,
+        message,
+      });
+    }
+    renderStatus(res, 200, outcome.status, { notice: 'status.notice.sent' });
+  });
+
+  return router;
+}

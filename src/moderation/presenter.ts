@@ -1,0 +1,142 @@
+import type { AuditRow } from '../accounts/store';
+import type { Lang } from '../platform/i18n';
+import { codesOf, officesForState, stateName } from '../reference/lookup';
+import type { CodeKind, Reference } from '../reference/types';
+import { DECISION_REASONS } from '../reports/types';
+import type { OpenedReport } from './service';
+import { QUEUE_STATUSES, type QueueFilter, type QueueItem } from './store';
+
+// View models for the desk's pages: labels in the page's language, options with their selected state.
+
+function codeLabel(reference: Reference, kind: CodeKind, code: string, lang: Lang): string {
+  const found = reference.codes.find((c) => c.kind === kind && c.code === code);
+  if (!found) return code;
+  return lang === 'es' ? found.labelEs : found.labelEn;
+}
+
+function officeName(reference: Reference, code: string | null): string | null {
+  if (!code) return null;
+  return reference.offices.find((office) => office.code === code)?.name ?? code;
+}
+
+function placeOptions(reference: Reference, lang: Lang, state?: string, office?: string | null) {
+  return {
+    states: reference.states
+      .filter((s) => officesForState(reference, s.usps).length > 0)
+      .map((s) => ({ value: s.usps, label: stateName(reference, s.usps, lang), selected: s.usps === state }))
+      .sort((a, b) => a.label.localeCompare(b.label, lang)),
+    offices: reference.offices.map((o) => ({
+      value: o.code,
+      label: `${o.name} (${o.code})`,
+      selected: o.code === office,
+    })),
+  };
+}
+
+function row(reference: Reference, item: QueueItem, lang: Lang) {
+  return {
+    id: item.id,
+    shortId: item.id.slice(0, 8),
+    path: `/moderate/reports/${item.id}`,
+    value: `${item.id}:${item.version}`,
+    statusKey: `moderation.status.${item.status}`,
+    state: stateName(reference, item.state, lang),
+    office: officeName(reference, item.fieldOffice),
+    month: item.incidentMonth,
+    receivedOn: item.receivedOn,
+    role: codeLabel(reference, 'target_role', item.targetRole, lang),
+    hasNarrative: item.hasNarrative,
+  };
+}
+
+/** The queue page: rows oldest first, and the filter form with what is selected. */
+export function queueView(
+  reference: Reference,
+  queue: { items: QueueItem[]; total: number },
+  filter: QueueFilter,
+  lang: Lang,
+) {
+  const single = filter.statuses.length === 1 ? filter.statuses[0] : undefined;
+  return {
+    titleKey: 'moderation.queue.title',
+    rows: queue.items.map((item) => row(reference, item, lang)),
+    total: queue.total,
+    shown: queue.items.length,
+    truncated: queue.total > queue.items.length,
+    statuses: QUEUE_STATUSES.map((status) => ({
+      value: status,
+      labelKey: `moderation.status.${status}`,
+      selected: status === single,
+    })),
+    ...placeOptions(reference, lang, filter.state, filter.fieldOffice ?? null),
+  };
+}
+
+/** One report: its coded fields as labels and as a correction form, the opened narrative and thread. */
+export function reportView(reference: Reference, report: OpenedReport, lang: Lang) {
+  const checkboxes = (kind: CodeKind, selected: string[]) =>
+    codesOf(reference, kind).map((code) => ({
+      value: code.code,
+      label: lang === 'es' ? code.labelEs : code.labelEn,
+      checked: selected.includes(code.code),
+    }));
+  return {
+    titleKey: 'moderation.report.title',
+    report: {
+      ...row(reference, report, lang),
+      version: report.version,
+      stateCode: report.state,
+      actions: report.actionTypes.map((code) => codeLabel(reference, 'action_type', code, lang)),
+      activism: report.activismTypes.map((code) => codeLabel(reference, 'activism_type', code, lang)),
+      evidence: report.evidenceTypes.map((code) => codeLabel(reference, 'evidence_type', code, lang)),
+      narrative: report.narrative && 'text' in report.narrative ? report.narrative.text : null,
+      narrativeProblemKey:
+        report.narrative && 'problem' in report.narrative
+          ? `moderation.report.narrative_${report.narrative.problem}`
+          : null,
+      noNarrative: report.narrative === null,
+      messages: report.messages.map((message) => ({
+        ...message,
+        directionKey: `moderation.report.direction.${message.direction}`,
+        sealedToReporter: message.direction === 'to_reporter',
+      })),
+      hasReceipt: report.hasReceipt,
+    },
+    form: {
+      ...placeOptions(reference, lang, report.state, report.fieldOffice),
+      month: report.incidentMonth,
+      roles: codesOf(reference, 'target_role').map((code) => ({
+        value: code.code,
+        label: lang === 'es' ? code.labelEs : code.labelEn,
+        selected: code.code === report.targetRole,
+      })),
+      actions: checkboxes('action_type', report.actionTypes),
+      activism: checkboxes('activism_type', report.activismTypes),
+      evidence: checkboxes('evidence_type', report.evidenceTypes),
+      reasons: DECISION_REASONS.map((reason) => ({
+        value: reason,
+        labelKey: `moderation.reasons.${reason}`,
+      })),
+    },
+  };
+}
+
+/** The audit log: who, what, which report or account, when (UTC, to the minute); codes only. */
+export function auditView(rows: AuditRow[], page: number, hasMore: boolean, _lang: Lang) {
+  return {
+    titleKey: 'moderation.audit.title',
+    rows: rows.map((r) => ({
+      when: `${r.occurredAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      who: r.username,
+      actionKey: `moderation.audit.actions.${r.action}`,
+      reportId: r.reportId,
+      subject: r.subjectUsername,
+      detail: Object.entries(r.detail)
+        .map(([key, value]) => `${key}: ${Array.isArray(value) ? value.join(', ') : String(value)}`)
+        .join('; '),
+    })),
+    page,
+    previous: page > 1 ? page - 1 : null,
+    next: hasMore ? page + 1 : null,
+  };
+}

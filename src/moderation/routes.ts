@@ -1,0 +1,194 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { deskOf, moderationSession, requireAdmin, requireModerator } from '../accounts/session';
+import type { Accounts } from '../accounts/service';
+import { listAudit } from '../accounts/store';
+import type { Config } from '../platform/config';
+import type { Db } from '../platform/db';
+import { BadRequestError, ConflictError, NotFoundError } from '../platform/errors';
+import { localizedPath } from '../platform/i18n';
+import type { Reference } from '../reference/types';
+import { MAX_SEALED_CHARACTERS } from '../reports/seal';
+import { DECISION_REASONS } from '../reports/types';
+import { auditView, queueView, reportView } from './presenter';
+import type { EditResult, Moderation } from './service';
+import { QUEUE_STATUSES } from './store';
+
+// The desk: the queue, one report at a time, decisions, questions to the reporter, the audit log.
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+const list = z.preprocess(
+  (value): unknown => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+  z.array(z.string().max(64)).max(100),
+);
+const version = z.coerce.number().int().positive().max(2_147_483_647);
+
+const QueueQuery = z.object({
+  status: z.enum(QUEUE_STATUSES).or(z.literal('')).optional(),
+  state: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .or(z.literal(''))
+    .optional(),
+  office: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .or(z.literal(''))
+    .optional(),
+});
+const Batch = z.object({ report: list.pipe(z.array(z.string().regex(/^[0-9a-f-]{36}:\d{1,10}$/i)).min(1)) });
+const Versioned = z.object({ version });
+const RejectForm = Versioned.extend({ reason: z.enum(DECISION_REASONS) });
+const DuplicateForm = Versioned.extend({ duplicate_of: z.string().trim().toLowerCase().pipe(uuid) });
+const QuestionForm = Versioned.extend({ question: z.string().trim().min(1).max(MAX_SEALED_CHARACTERS) });
+const CodesForm = Versioned.extend({
+  state: z.string().regex(/^[A-Z]{2}$/),
+  field_office: z.string().regex(/^([A-Z]{3})?$/),
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+  role: z.string().max(64),
+  action: list,
+  activism: list,
+  evidence: list,
+});
+const AuditQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
+
+export interface ModerationRouterDeps {
+  config: Config;
+  db: Db;
+  reference: Reference;
+  accounts: Accounts;
+  moderation: Moderation;
+  sessionSecret: Buffer;
+}
+
+/** Routes for the desk, in both languages (mounted at / and /es by app.ts). */
+export function moderationRouter(deps: ModerationRouterDeps): Router {
+  const { moderation, reference, sessionSecret } = deps;
+  const router = Router();
+  router.use('/moderate', moderationSession(deps));
+  const me = (res: Response) => res.locals.moderator!.id;
+  const back = (res: Response, path: string) => res.redirect(303, localizedPath(res.locals.lang, path));
+
+  /** Renders the outcome of an edit: back to the queue, the report at 409 with its current state, or 422. */
+  const after = async (req: Request, res: Response, id: string, result: EditResult) => {
+    if (result.ok) return back(res, '/moderate');
+    const report = await moderation.review(me(res), id, await deskOf(req, sessionSecret));
+    // Decided by someone else meanwhile: the current state is "off the desk", said as a 409.
+    if (!report)
+      throw (await moderation.statusOf(id))
+        ? new ConflictError('moderation.report.decided')
+        : new NotFoundError();
+    res.status(result.stale ? 409 : 422).render('moderation/report', {
+      ...reportView(reference, report, res.locals.lang),
+      notice: result.stale ? 'moderation.report.stale' : result.error,
+    });
+  };
+
+  router.get('/moderate', requireModerator, async (req, res) => {
+    const query = QueueQuery.safeParse(req.query);
+    if (!query.success) throw new BadRequestError();
+    const filter = {
+      statuses: query.data.status ? [query.data.status] : [...QUEUE_STATUSES],
+      state: query.data.state || undefined,
+      fieldOffice: query.data.office || undefined,
+    };
+    res.render(
+      'moderation/queue',
+      queueView(reference, await moderation.queue(filter), filter, res.locals.lang),
+    );
+  });
+
+  router.post('/moderate/approve', requireModerator, async (req, res) => {
+    const form = Batch.safeParse(req.body);
+    if (!form.success) throw new BadRequestError();
+    const items = form.data.report.map((value) => ({
+      id: value.slice(0, 36).toLowerCase(),
+      version: Number(value.slice(37)),
+    }));
+    const result = await moderation.approveBatch(me(res), items);
+    if (result.ok) return back(res, '/moderate');
+    const filter = { statuses: [...QUEUE_STATUSES] };
+    res.status(409).render('moderation/queue', {
+      ...queueView(reference, await moderation.queue(filter), filter, res.locals.lang),
+      notice: 'moderation.queue.stale',
+    });
+  });
+
+  router.get('/moderate/reports/:id', requireModerator, async (req, res) => {
+    const report = await moderation.review(me(res), reportId(req), await deskOf(req, sessionSecret));
+    if (!report) throw new NotFoundError();
+    res.render('moderation/report', reportView(reference, report, res.locals.lang));
+  });
+
+  router.post('/moderate/reports/:id/codes', requireModerator, async (req, res) => {
+    const form = parse(CodesForm, req.body);
+    const fields = {
+      state: form.state,
+      fieldOffice: form.field_office || null,
+      incidentMonth: `${form.month}-01`,
+      targetRole: form.role,
+      actionTypes: form.action,
+      activismTypes: form.activism,
+      evidenceTypes: form.evidence,
+    };
+    const id = reportId(req);
+    await after(req, res, id, await moderation.correct(me(res), id, form.version, fields));
+  });
+
+  router.post('/moderate/reports/:id/approve', requireModerator, async (req, res) => {
+    const id = reportId(req);
+    await after(req, res, id, await moderation.approve(me(res), id, parse(Versioned, req.body).version));
+  });
+
+  router.post('/moderate/reports/:id/reject', requireModerator, async (req, res) => {
+    const id = reportId(req);
+    const form = parse(RejectForm, req.body);
+    await after(req, res, id, await moderation.reject(me(res), id, form.version, form.reason));
+  });
+
+  router.post('/moderate/reports/:id/duplicate', requireModerator, async (req, res) => {
+    const id = reportId(req);
+    const form = DuplicateForm.safeParse(req.body);
+    if (!form.success)
+      return after(req, res, id, { ok: false, stale: false, error: 'moderation.errors.duplicate_target' });
+    await after(
+      req,
+      res,
+      id,
+      await moderation.markDuplicate(me(res), id, form.data.version, form.data.duplicate_of),
+    );
+  });
+
+  router.post('/moderate/reports/:id/question', requireModerator, async (req, res) => {
+    const id = reportId(req);
+    const form = QuestionForm.safeParse(req.body);
+    if (!form.success)
+      return after(req, res, id, { ok: false, stale: false, error: 'moderation.errors.question' });
+    await after(req, res, id, await moderation.ask(me(res), id, form.data.version, form.data.question));
+  });
+
+  router.get('/moderate/admin/audit', requireAdmin, async (req, res) => {
+    const { page } = parse(AuditQuery, req.query);
+    const perPage = 100;
+    const rows = await listAudit(deps.db, { limit: perPage + 1, offset: (page - 1) * perPage });
+    res.render(
+      'moderation/audit',
+      auditView(rows.slice(0, perPage), page, rows.length > perPage, res.locals.lang),
+    );
+  });
+
+  return router;
+}
+
+// A malformed id is answered like an unknown one: 404, never a database error.
+function reportId(req: Request): string {
+  const parsed = uuid.safeParse(req.params.id);
+  if (!parsed.success) throw new NotFoundError();
+  return parsed.data.toLowerCase();
+}
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new BadRequestError();
+  return parsed.data;
+}

@@ -1,0 +1,269 @@
+import { recordAudit } from '../accounts/store';
+import type { UnlockedDesk } from '../accounts/service';
+import type { Db } from '../platform/db';
+import { officesForState } from '../reference/lookup';
+import type { Reference } from '../reference/types';
+import { open, seal } from '../reports/seal';
+import { insertReportMessage, listReportMessages } from '../reports/store';
+import type { DecisionReason } from '../reports/types';
+import * as store from './store';
+import type { CodedFields, QueueFilter, ReviewReport } from './store';
+
+// Decisions on reports. Every change is guarded by the version the moderator's form was built from: a
+// stale form gets the current state back (409), never a silent overwrite. Every action writes an audit
+// row with codes only (never a narrative, a message or a coded answer).
+
+export interface ModerationDeps {
+  db: Db;
+  reference: Reference;
+  today: () => Date;
+}
+
+export type Moderation = ReturnType<typeof createModeration>;
+
+/** The outcome of an edit: done, stale (someone else changed it: show the current state), or refused input. */
+export type EditResult =
+  { ok: true } | { ok: false; stale: true } | { ok: false; stale: false; error: string };
+
+export interface OpenedReport extends ReviewReport {
+  /** The narrative in plain text, 'locked' without a desk key, 'unreadable' if the key does not open it. */
+  narrative: { text: string } | { problem: 'locked' | 'unreadable' } | null;
+  messages: { direction: 'from_reporter' | 'to_reporter'; sentOn: string; text: string | null }[];
+}
+
+const STALE = { ok: false, stale: true } as const;
+const refused = (error: string) => ({ ok: false, stale: false, error }) as const;
+
+/** Builds the moderation service. */
+export function createModeration(deps: ModerationDeps) {
+  const { db, reference } = deps;
+  const todayIso = () => deps.today().toISOString().slice(0, 10);
+
+  async function openText(
+    sealed: Buffer,
+    desk: UnlockedDesk | null,
+  ): Promise<OpenedReport['narrative'] & object> {
+    if (!desk) return { problem: 'locked' as const };
+    try {
+      return { text: await open(sealed, desk.pair) };
+    } catch {
+      return { problem: 'unreadable' as const };
+    }
+  }
+
+  /** Applies one versioned change and its audit row in one transaction. */
+  async function edit(
+    moderatorId: number,
+    id: string,
+    version: number,
+    action: string,
+    changes: Record<string, unknown>,
+    detail: Record<string, string | string[]> = {},
+    extra?: (trx: Db) => Promise<void>,
+  ): Promise<EditResult> {
+    return db.transaction(async (trx) => {
+      if (!(await store.updateIfCurrent(trx, id, version, changes))) return STALE;
+      await extra?.(trx);
+      await recordAudit(trx, { moderatorId, action, reportId: id, detail });
+      return { ok: true } as const;
+    });
+  }
+
+  return {
+    queue: (filter: QueueFilter, limit = 200) => store.listQueue(db, filter, limit),
+
+    statusOf: (id: string) => store.findStatus(db, id),
+
+    /** A report on the desk, opened with the session's desk key; undefined when not on the desk. */
+    async review(
+      moderatorId: number,
+      id: string,
+      desk: UnlockedDesk | null,
+    ): Promise<OpenedReport | undefined> {
+      const report = await store.findReviewable(db, id);
+      if (!report) return undefined;
+      const narrative = report.narrativeSealed ? await openText(report.narrativeSealed, desk) : null;
+      const thread = await listReportMessages(db, id);
+      const messages: OpenedReport['messages'] = [];
+      for (const message of thread) {
+        // Questions to the reporter are sealed to the receipt's key: only the reporter can read them back.
+        const opened =
+          message.direction === 'from_reporter' ? await openText(message.bodySealed, desk) : null;
+        messages.push({
+          direction: message.direction,
+          sentOn: message.sentOn,
+          text: opened && 'text' in opened ? opened.text : null,
+        });
+      }
+      await recordAudit(db, { moderatorId, action: 'report_viewed', reportId: id });
+      return { ...report, narrative, messages };
+    },
+
+    /** Corrects coded fields; audit names the fields changed, never their values. */
+    async correct(
+      moderatorId: number,
+      id: string,
+      version: number,
+      fields: CodedFields,
+    ): Promise<EditResult> {
+      const problem = codedFieldsProblem(reference, fields);
+      if (problem) return refused(problem);
+      const current = await store.findReviewable(db, id);
+      if (!current) return STALE;
+      const changed = changedFields(current, fields);
+      return edit(
+        moderatorId,
+        id,
+        version,
+        'codes_corrected',
+        {
+          state: fields.state,
+          field_office: fields.fieldOffice,
+          incident_month: fields.incidentMonth,
+          target_role: fields.targetRole,
+        },
+        { fields: changed },
+        (trx) => store.replaceCodes(trx, id, fields),
+      );
+    },
+
+    approve: (moderatorId: number, id: string, version: number) =>
+      edit(
+        moderatorId,
+        id,
+        version,
+        'approved',
+        store.decisionColumns({
+          status: 'approved',
+          reason: null,
+          duplicateOf: null,
+          decisionOn: todayIso(),
+        }),
+      ),
+
+    reject: (moderatorId: number, id: string, version: number, reason: DecisionReason) =>
+      edit(
+        moderatorId,
+        id,
+        version,
+        'rejected',
+        store.decisionColumns({ status: 'rejected', reason, duplicateOf: null, decisionOn: todayIso() }),
+        { reason },
+      ),
+
+    /** Marks a report a duplicate of another (which must exist, not be itself, and not be a duplicate). */
+    async markDuplicate(moderatorId: number, id: string, version: number, of: string): Promise<EditResult> {
+      if (of === id) return refused('moderation.errors.duplicate_self');
+      const target = await store.findStatus(db, of);
+      if (!target || target === 'duplicate' || target === 'rejected')
+        return refused('moderation.errors.duplicate_target');
+      return edit(
+        moderatorId,
+        id,
+        version,
+        'marked_duplicate',
+        store.decisionColumns({
+          status: 'duplicate',
+          reason: 'duplicate',
+          duplicateOf: of,
+          decisionOn: todayIso(),
+        }),
+        { duplicateOf: of },
+      );
+    },
+
+    /**
+     * Asks the reporter a question: the report goes to needs_info and the question is sealed to the key
+     * derived from the reporter's receipt, so the reporter reads it on /status (intake opens it there).
+     */
+    async ask(moderatorId: number, id: string, version: number, question: string): Promise<EditResult> {
+      const reporterKey = await store.reporterPublicKey(db, id);
+      if (!reporterKey) return refused('moderation.errors.no_receipt');
+      const sealed = await seal(question, reporterKey);
+      return edit(moderatorId, id, version, 'question_asked', { status: 'needs_info' }, {}, (trx) =>
+        sendQuestionToReporter(trx, id, sealed, todayIso()),
+      );
+    },
+
+    /** Approves several reports at once, all or none: one stale row sends the whole batch back. */
+    async approveBatch(moderatorId: number, items: { id: string; version: number }[]): Promise<EditResult> {
+      return db
+        .transaction(async (trx) => {
+          for (const item of items) {
+            const done = await store.updateIfCurrent(
+              trx,
+              item.id,
+              item.version,
+              store.decisionColumns({
+                status: 'approved',
+                reason: null,
+                duplicateOf: null,
+                decisionOn: todayIso(),
+              }),
+            );
+            if (!done) throw new StaleBatch();
+            await recordAudit(trx, {
+              moderatorId,
+              action: 'approved',
+              reportId: item.id,
+              detail: { batch: 'true' },
+            });
+          }
+          return { ok: true } as const;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof StaleBatch) return STALE;
+          throw error;
+        });
+    },
+  };
+}
+
+class StaleBatch extends Error {}
+
+/**
+ * Stores a moderator's question for the reporter, already sealed to the receipt's key, through the
+ * thread function intake reads on /status.
+ */
+export async function sendQuestionToReporter(
+  trx: Db,
+  reportId: string,
+  bodySealed: Buffer,
+  sentOn: string,
+): Promise<void> {
+  await insertReportMessage(trx as Parameters<typeof insertReportMessage>[0], {
+    reportId,
+    direction: 'to_reporter',
+    bodySealed,
+    sentOn,
+  });
+}
+
+/** Why corrected coded fields are refused (a translation key), or null: every value from the reference lists. */
+export function codedFieldsProblem(reference: Reference, fields: CodedFields): string | null {
+  const offices = officesForState(reference, fields.state);
+  if (offices.length === 0) return 'moderation.errors.state';
+  if (fields.fieldOffice !== null && !offices.includes(fields.fieldOffice))
+    return 'moderation.errors.field_office';
+  if (fields.fieldOffice === null && offices.length === 1) return 'moderation.errors.field_office';
+  const has = (kind: string, code: string) => reference.codes.some((c) => c.kind === kind && c.code === code);
+  if (!has('target_role', fields.targetRole)) return 'moderation.errors.codes';
+  if (fields.actionTypes.length === 0 || !fields.actionTypes.every((code) => has('action_type', code)))
+    return 'moderation.errors.codes';
+  if (!fields.activismTypes.every((code) => has('activism_type', code))) return 'moderation.errors.codes';
+  if (!fields.evidenceTypes.every((code) => has('evidence_type', code))) return 'moderation.errors.codes';
+  return null;
+}
+
+function changedFields(current: ReviewReport, next: CodedFields): string[] {
+  const same = (a: string[], b: string[]) => [...a].sort().join(',') === [...b].sort().join(',');
+  const changed: string[] = [];
+  if (current.state !== next.state) changed.push('state');
+  if (current.fieldOffice !== next.fieldOffice) changed.push('field_office');
+  if (`${current.incidentMonth}-01` !== next.incidentMonth) changed.push('incident_month');
+  if (current.targetRole !== next.targetRole) changed.push('target_role');
+  if (!same(current.actionTypes, next.actionTypes)) changed.push('action_types');
+  if (!same(current.activismTypes, next.activismTypes)) changed.push('activism_types');
+  if (!same(current.evidenceTypes, next.evidenceTypes)) changed.push('evidence_types');
+  return changed;
+}

@@ -1,0 +1,32 @@
+import { translate, type Lang } from '../platform/i18n';
+import { CODE_KINDS } from '../reference/types';
+import { TABLES } from '../releases/tables';
+import { csvColumns } from './csv';
+import type { Labeler } from './labels';
+import { dimensionName } from './tables-view';
+
+// The codebook: every code of the four lists with its label and definition in the page's language, the
+// fixed tables of every release, and what each column of a download holds.
+
+/** The codebook page in one language. */
+export function codebookModel(labeler: Labeler, lang: Lang) {
+  return {
+    kinds: CODE_KINDS.map((kind) => ({
+      kind,
+      id: `codes-${kind.replaceAll('_', '-')}`,
+      title: translate(lang, `public.kinds.${kind}.title`),
+      intro: translate(lang, `public.kinds.${kind}.intro`),
+      codes: labeler.codes(kind).map((c) => ({
+        code: c.code,
+        label: lang === 'es' ? c.labelEs : c.labelEn,
+        definition: lang === 'es' ? c.definitionEs : c.definitionEn,
+      })),
+    })),
+    tables: TABLES.map((t) => ({
+      name: t.name,
+      title: translate(lang, `public.tables.${t.name}.title`),
+      dimensions: t.dimensions.map((d) => dimensionName(d, lang)).join(' × '),
+      columns: csvColumns(t.name).join(', '),
+    })),
+  };
+}

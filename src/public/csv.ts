@@ -1,0 +1,88 @@
+import { stringify } from 'csv-stringify/sync';
+import type { Reference } from '../reference/types';
+import type { ReleaseCell } from '../releases/audit';
+import { tableByName } from '../releases/tables';
+import { bilingual, type Labeler } from './labels';
+
+// Downloads as CSV: RFC 4180 (CRLF, quotes only where needed), UTF-8 with a byte-order mark because
+// Excel reads UTF-8 without one as the local code page and garbles every accent. The header is a
+// stable English machine name per column; the file name carries the release label.
+
+/** The header of a table's CSV: key columns, then English and Spanish labels, then count and status. */
+export function csvColumns(table: string): string[] {
+  const dims = tableByName(table).dimensions;
+  return [...dims, ...dims.flatMap((d) => [`${d}_label_en`, `${d}_label_es`]), 'count', 'status'];
+}
+
+// A spreadsheet runs a cell starting with one of these as a formula ("CSV injection"). Labels come from
+// our own reference data, but the file must stay safe to open whatever a future code list contains.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Prefixes a single quote to a value a spreadsheet would otherwise evaluate. */
+export function neutralize(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+function toCsv(rows: readonly (readonly string[])[]): string {
+  return stringify(
+    rows.map((row) => row.map(neutralize)),
+    { bom: true, record_delimiter: 'windows' },
+  );
+}
+
+/** One release table as CSV, rows in a stable order (keys as the English pages sort them). */
+export function tableCsv(table: string, cells: readonly ReleaseCell[], labeler: Labeler): string {
+  const dims = tableByName(table).dimensions;
+  const sorted = [...cells];
+  // Sort by each dimension's display order, first dimension first.
+  const ranks = dims.map((d) => {
+    const order = labeler.sort(
+      d,
+      cells.map((c) => c.keys[d] ?? ''),
+      'en',
+    );
+    return new Map(order.map((key, i) => [key, i]));
+  });
+  sorted.sort((a, b) => {
+    for (let i = 0; i < dims.length; i++) {
+      const d = dims[i]!;
+      const diff = (ranks[i]!.get(a.keys[d] ?? '') ?? 0) - (ranks[i]!.get(b.keys[d] ?? '') ?? 0);
+      if (diff !== 0) return diff;
+    }
+    return 0;
+  });
+  const rows = sorted.map((cell) => {
+    const keys = dims.map((d) => cell.keys[d] ?? '');
+    const labels = dims.flatMap((d) => {
+      const both = bilingual(labeler, d, cell.keys[d] ?? '');
+      return [both.en, both.es];
+    });
+    // Suppressed: an empty count, never a zero or a placeholder that a formula could mistake for one.
+    const count = cell.status === 'published' && cell.value !== null ? String(cell.value) : '';
+    return [...keys, ...labels, count, cell.status];
+  });
+  return toCsv([csvColumns(table), ...rows]);
+}
+
+export const CODEBOOK_COLUMNS = [
+  'kind',
+  'code',
+  'position',
+  'label_en',
+  'label_es',
+  'definition_en',
+  'definition_es',
+] as const;
+
+/** Every code of the four lists with labels and definitions in both languages. */
+export function codebookCsv(reference: Reference): string {
+  const rows = [...reference.codes]
+    .sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.position - b.position))
+    .map((c) => [c.kind, c.code, String(c.position), c.labelEn, c.labelEs, c.definitionEn, c.definitionEs]);
+  return toCsv([[...CODEBOOK_COLUMNS], ...rows]);
+}
+
+/** The download name of a file of a release: represalia-2026-Q3-by_state.csv. */
+export function downloadName(label: string, name: string): string {
+  return `represalia-${label}-${name}`;
+}

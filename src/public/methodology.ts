@@ -1,0 +1,30 @@
+import type { Lang } from '../platform/i18n';
+import type { Reference } from '../reference/types';
+import { homeView } from './home';
+
+// The methodology page: mostly prose from the translations, plus the facts it must state exactly (the
+// threshold, the states split between field offices by county, the offices and what they cover).
+
+/** The methodology page in one language; `threshold` is the latest release's k, or the configured one. */
+export function methodologyModel(reference: Reference, lang: Lang, threshold: number) {
+  const nameOf = new Map(reference.states.map((s) => [s.usps, lang === 'es' ? s.nameEs : s.nameEn]));
+  const officeName = new Map(reference.offices.map((o) => [o.code, o.name]));
+  const splits = new Map<string, Set<string>>();
+  for (const county of reference.splitCounties) {
+    const offices = splits.get(county.state) ?? new Set<string>();
+    offices.add(county.office);
+    splits.set(county.state, offices);
+  }
+  return {
+    threshold,
+    splitStates: [...splits].map(([usps, offices]) => ({
+      name: nameOf.get(usps) ?? usps,
+      offices: [...offices]
+        .map((code) => officeName.get(code) ?? code)
+        .sort()
+        .join(', '),
+      count: offices.size,
+    })),
+    ...homeView(reference, lang),
+  };
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { BadRequestError } from '../platform/errors';
+
+// What the public data routes accept. Every schema is strict: the public can only select published
+// cells, so an unknown parameter or value is refused (400) rather than ignored, and a typo never
+// silently shows some other table.
+
+/** A release label as the releases table allows it (a check constraint there says the same). */
+export const LABEL = /^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$/;
+
+// Empty values count as absent, as a form's "any" option sends them.
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const label = z.string().regex(LABEL);
+const view = z.enum(['state', 'field_office']);
+// Shapes only; whether the release holds that year or code is checked against the release itself.
+const year = z.string().regex(/^[0-9A-Za-z-]{1,16}$/);
+const code = z.string().regex(/^[a-z0-9_]{1,48}$/);
+// The map form's single filter select ('year:2024', 'action:arrest'): it redirects to the canonical URL.
+const filter = z.string().regex(/^(year:[0-9A-Za-z-]{1,16}|action:[a-z0-9_]{1,48})$/);
+
+export const MapQuery = z
+  .object({
+    release: optional(label),
+    view: optional(view),
+    year: optional(year),
+    action: optional(code),
+    filter: optional(filter),
+  })
+  .strict()
+  .refine((q) => [q.year, q.action, q.filter].filter(Boolean).length <= 1, {
+    message: 'public.errors.one_filter',
+  });
+export type MapQuery = z.infer<typeof MapQuery>;
+export type MapViewName = z.infer<typeof view>;
+
+/** The standalone maps take the same query; `view`, if given, must match the file asked for. */
+export const MapFileQuery = z
+  .object({
+    release: optional(label),
+    view: optional(view),
+    year: optional(year),
+    action: optional(code),
+  })
+  .strict()
+  .refine((q) => !(q.year && q.action), { message: 'public.errors.one_filter' });
+export type MapFileQuery = z.infer<typeof MapFileQuery>;
+
+/** Routes that take no parameters at all. */
+export const NoQuery = z.object({}).strict();
+
+/** Parses a query with a route's schema, or throws a 400 whose message says what was wrong. */
+export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
+  const parsed = schema.safeParse(query ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  if (issue?.code === 'unrecognized_keys') throw new BadRequestError('public.errors.unknown_parameter');
+  if (issue?.code === 'custom' && issue.message.startsWith('public.'))
+    throw new BadRequestError(issue.message);
+  throw new BadRequestError('public.errors.bad_value');
+}

@@ -1,0 +1,155 @@
+import Handlebars from 'handlebars';
+import { translate, type Lang } from '../platform/i18n';
+import { TABLES } from '../releases/tables';
+import type { ReleaseRecord } from '../releases/store';
+import type { ReleaseData } from './catalog';
+import { barChart, columnChart, type Bar } from './charts';
+import { downloadName } from './csv';
+import type { Labeler } from './labels';
+import { formatCount } from './maps/format';
+import { tableView } from './tables-view';
+
+// What a page says about one release: its label, dates, threshold, citation and notes, and the data page
+// itself (every table, the charts, the downloads). Built once per release and language, then cached.
+
+const dateFormats: Record<Lang, Intl.DateTimeFormat> = {
+  en: new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }),
+  es: new Intl.DateTimeFormat('es', { dateStyle: 'long', timeZone: 'UTC' }),
+};
+
+/** A YYYY-MM-DD date in words in the page's language (October 20, 2026 · 20 de octubre de 2026). */
+export function longDate(iso: string, lang: Lang): string {
+  return dateFormats[lang].format(new Date(`${iso}T00:00:00Z`));
+}
+
+export interface ReleaseHeader {
+  label: string;
+  publishedOn: string;
+  published: string;
+  cutoff: string;
+  threshold: string;
+  fewerThan: string;
+  citation: string;
+  notes: string;
+  href: string;
+}
+
+/** The facts every page about a release repeats, in one language. */
+export function releaseHeader(record: ReleaseRecord, lang: Lang, origin: string): ReleaseHeader {
+  const path = `/data/releases/${record.label}`;
+  const k = formatCount(record.threshold, lang);
+  return {
+    label: record.label,
+    publishedOn: record.publishedOn,
+    published: longDate(record.publishedOn, lang),
+    cutoff: longDate(record.cutoff, lang),
+    threshold: k,
+    fewerThan: translate(lang, 'public.fewer_than', { k }),
+    citation: translate(lang, 'public.release.citation', {
+      label: record.label,
+      date: record.publishedOn,
+      url: `${origin}${lang === 'es' ? '/es' : ''}${path}`,
+    }),
+    notes: lang === 'es' ? record.notesEs : record.notesEn,
+    href: path,
+  };
+}
+
+/** A chart's markup, handed to the template as already-escaped HTML (it is built from escaped parts). */
+function safe(svg: string): Handlebars.SafeString {
+  return new Handlebars.SafeString(svg);
+}
+
+const CODE_TABLES = ['by_action_type', 'by_activism_type', 'by_target_role', 'by_evidence_type'] as const;
+
+function charts(data: ReleaseData, labeler: Labeler, lang: Lang) {
+  const { threshold } = data.record;
+  const suppressedLabel = translate(lang, 'public.fewer_than', { k: formatCount(threshold, lang) });
+  const quarterly = data.tables.get('by_quarter') ?? [];
+  const byQuarter = new Map(quarterly.map((c) => [c.keys.quarter ?? '', c]));
+  const quarterBars: Bar[] = labeler.sort('quarter', byQuarter.keys(), lang).map((key) => {
+    const cell = byQuarter.get(key)!;
+    // Years under their four quarters; the earlier bucket as "<2017", short enough for one column.
+    const year = /^(\d{4})-Q1$/.exec(key)?.[1];
+    const before = /^before-(\d{4})$/.exec(key)?.[1];
+    return {
+      label: labeler.label('quarter', key, lang),
+      value: cell.status === 'published' ? cell.value : null,
+      ...(year ? { tick: year, span: 4 } : before ? { tick: `<${before}` } : {}),
+    };
+  });
+  const list = [];
+  if (quarterBars.length > 0) {
+    list.push({
+      id: 'chart-by-quarter',
+      table: 'by_quarter',
+      title: translate(lang, 'public.tables.by_quarter.title'),
+      svg: safe(
+        columnChart({
+          id: 'chart-by-quarter',
+          title: translate(lang, 'public.tables.by_quarter.title'),
+          description: translate(lang, 'public.charts.description', { k: formatCount(threshold, lang) }),
+          bars: quarterBars,
+          threshold,
+          suppressedLabel,
+          locale: lang,
+        }),
+      ),
+    });
+  }
+  for (const name of CODE_TABLES) {
+    const cells = data.tables.get(name) ?? [];
+    if (cells.length === 0) continue;
+    const kind = name.slice(3) as 'action_type';
+    const byKey = new Map(cells.map((c) => [c.keys[kind] ?? '', c]));
+    const id = `chart-${name.replaceAll('_', '-')}`;
+    list.push({
+      id,
+      table: name,
+      title: translate(lang, `public.tables.${name}.title`),
+      svg: safe(
+        barChart({
+          id,
+          title: translate(lang, `public.tables.${name}.title`),
+          description: translate(lang, 'public.charts.description', { k: formatCount(threshold, lang) }),
+          bars: labeler.sort(kind, byKey.keys(), lang).map((key) => {
+            const cell = byKey.get(key)!;
+            return {
+              label: labeler.label(kind, key, lang),
+              value: cell.status === 'published' ? cell.value : null,
+            };
+          }),
+          threshold,
+          suppressedLabel,
+          locale: lang,
+        }),
+      ),
+    });
+  }
+  return list;
+}
+
+/** The whole data page of one release in one language: header, charts, every table, downloads. */
+export function dataPageModel(
+  data: ReleaseData,
+  labeler: Labeler,
+  lang: Lang,
+  context: { origin: string; isLatest: boolean },
+) {
+  const { record } = data;
+  const base = `/data/releases/${record.label}`;
+  const tables = TABLES.map((t) => ({
+    ...tableView(t.name, data.tables.get(t.name) ?? [], record.threshold, labeler, lang),
+    csv: `${base}/${t.name}.csv`,
+    csvName: downloadName(record.label, `${t.name}.csv`),
+    json: `/api/v1/releases/${record.label}/tables/${t.name}`,
+  }));
+  return {
+    release: releaseHeader(record, lang, context.origin),
+    isLatest: context.isLatest,
+    charts: charts(data, labeler, lang),
+    tables,
+    zip: `${base}/all.zip`,
+    zipName: downloadName(record.label, 'all.zip'),
+  };
+}

@@ -1,0 +1,392 @@
+import Handlebars from 'handlebars';
+import type { Knex } from 'knex';
+import { NotFoundError } from '../platform/errors';
+import { translate, type Lang } from '../platform/i18n';
+import type { Reference } from '../reference/types';
+import type { ReleaseRecord } from '../releases/store';
+import { TABLES } from '../releases/tables';
+import { buildFingerprint, ByteLru, byteSize, MAX_AGE, releaseTag, type Freshness } from './cache';
+import { bodySize, type Body } from './http';
+import { createReleaseCatalog, type ReleaseData } from './catalog';
+import { codebookModel } from './codebook';
+import { downloadName, tableCsv } from './csv';
+import { homeView } from './home';
+import { releasesJson, tableJson } from './json';
+import { createLabeler } from './labels';
+import {
+  checkSelection,
+  mapFilters,
+  mapRows,
+  mapTable,
+  mapTitle,
+  renderMap,
+  toMapReference,
+  type MapSelection,
+} from './map-view';
+import { buildMapGeometry, svgToPngAsync, type MapGeometry } from './maps';
+import { methodologyModel } from './methodology';
+import type { MapFileQuery, MapQuery } from './params';
+import { dataPageModel, longDate, releaseHeader } from './release-view';
+import { cellView } from './tables-view';
+import { releaseZip } from './zip';
+
+// The public site's service: which release a request means, and what to send for it. Routes turn these
+// results into HTTP; everything here reads releases only (promise 6), and everything built from a
+// release is cached, because a release never changes.
+
+/** A page to render with a template, cached whole per language, address and version. */
+export interface PageResult {
+  kind: 'page';
+  view: string;
+  titleKey: string;
+  key: string;
+  /** The canonical query string ('' or '?…'), for the cache key and the link to the other language. */
+  query: string;
+  freshness: Freshness;
+  build(): object | Promise<object>;
+}
+
+/** A file (CSV, ZIP, JSON, SVG, PNG), cached as bytes. */
+export interface FileResult {
+  kind: 'file';
+  type: string;
+  key: string;
+  freshness: Freshness;
+  /** attachment (downloads) or inline (images), with the file name. */
+  disposition?: string;
+  /** Images journalists embed on other sites may be loaded cross-origin. */
+  embeddable?: boolean;
+  build(): string | Uint8Array | Promise<string | Uint8Array>;
+}
+
+export interface PublicSiteOptions {
+  /** How long the list of releases is trusted before it is read again; 0 reads it on every request. */
+  releaseListTtlMs?: number;
+  /** Memory for cached pages and files, in bytes. */
+  cacheBytes?: number;
+}
+
+interface Resolved {
+  data: ReleaseData;
+  latest: ReleaseRecord;
+  pinned: boolean;
+}
+
+/** Builds the public site's service once per app. */
+export function createPublicSite(deps: {
+  db: Knex;
+  reference: Reference;
+  origin: string;
+  defaultThreshold: number;
+  options: PublicSiteOptions;
+}) {
+  const { reference, origin } = deps;
+  const labeler = createLabeler(reference);
+  const catalog = createReleaseCatalog({ db: deps.db, ttlMs: deps.options.releaseListTtlMs ?? 5000 });
+  const fingerprint = buildFingerprint(reference);
+  const cacheBytes = deps.options.cacheBytes ?? 64 * 1024 * 1024;
+  // Rendered pages and built files share one budget between them.
+  const pages = new ByteLru<Body>(cacheBytes / 2, bodySize);
+  const files = new ByteLru<Body>(cacheBytes / 2, bodySize);
+  // Standalone SVGs, kept apart from the files cache: their PNG twins are rendered from them.
+  const svgs = new ByteLru<string>(cacheBytes / 8, byteSize);
+  let geometry: MapGeometry | undefined;
+  // Built on first use (tens of milliseconds), then shared by every render: it changes only with the reference.
+  const getGeometry = (): MapGeometry => (geometry ??= buildMapGeometry(toMapReference(reference)));
+
+  async function resolve(label: string | undefined): Promise<Resolved | undefined> {
+    const latest = await catalog.latest();
+    if (label === undefined)
+      return latest ? { data: await catalog.data(latest), latest, pinned: false } : undefined;
+    const record = await catalog.find(label);
+    if (!record) throw new NotFoundError('public.errors.release_not_found');
+    return { data: await catalog.data(record), latest: (await catalog.latest()) ?? record, pinned: true };
+  }
+
+  const freshnessOf = (r: Resolved | undefined, variant = ''): Freshness => ({
+    etag: releaseTag(fingerprint, r?.data.record, variant),
+    maxAge: r?.pinned ? MAX_AGE.pinned : MAX_AGE.latest,
+  });
+
+  function page(
+    lang: Lang,
+    path: string,
+    query: string,
+    view: string,
+    titleKey: string,
+    freshness: Freshness,
+    build: PageResult['build'],
+  ): PageResult {
+    return {
+      kind: 'page',
+      view,
+      titleKey,
+      query,
+      freshness,
+      build,
+      key: `${lang}|${path}${query}|${freshness.etag}`,
+    };
+  }
+
+  async function home(lang: Lang): Promise<PageResult> {
+    const r = await resolve(undefined);
+    return page(lang, '/', '', 'public/home', 'home.title', freshnessOf(r), () => {
+      const base = homeView(reference, lang);
+      if (!r) return { ...base, hasRelease: false };
+      const { record } = r.data;
+      const byState = r.data.tables.get('by_state') ?? [];
+      const selection: MapSelection = { view: 'state' };
+      return {
+        ...base,
+        hasRelease: true,
+        release: releaseHeader(record, lang, origin),
+        total: cellView(r.data.tables.get('national_total')?.[0], record.threshold, lang),
+        statesPublished: byState.filter((c) => c.status === 'published').length,
+        statesTotal: byState.length,
+        map: new Handlebars.SafeString(
+          renderMap({
+            geometry: getGeometry(),
+            data: r.data,
+            selection,
+            labeler,
+            lang,
+            standalone: false,
+            idPrefix: 'home-map',
+          }),
+        ),
+        mapHref: `/map?release=${record.label}`,
+      };
+    });
+  }
+
+  function selectionQuery(label: string | undefined, selection: MapSelection): string {
+    const params = new URLSearchParams();
+    if (label) params.set('release', label);
+    if (selection.view !== 'state') params.set('view', selection.view);
+    if (selection.year) params.set('year', selection.year);
+    if (selection.action) params.set('action', selection.action);
+    const text = params.toString();
+    return text ? `?${text}` : '';
+  }
+
+  /** Where the map form's single filter select leads: the canonical /map address. */
+  function mapFormTarget(query: MapQuery): string {
+    const [kind, value] = (query.filter ?? '').split(':');
+    return `/map${selectionQuery(query.release, {
+      view: query.view ?? 'state',
+      year: kind === 'year' ? value : undefined,
+      action: kind === 'action' ? value : undefined,
+    })}`;
+  }
+
+  async function map(query: MapQuery, lang: Lang): Promise<PageResult> {
+    const r = await resolve(query.release);
+    const selection: MapSelection = { view: query.view ?? 'state', year: query.year, action: query.action };
+    if (r) checkSelection(r.data, selection);
+    const canonical = selectionQuery(query.release, selection);
+    const releases = await catalog.list();
+    return page(lang, '/map', canonical, 'public/map', 'public.map.page_title', freshnessOf(r), () => {
+      if (!r) return { hasRelease: false };
+      const { record } = r.data;
+      const pinned = selectionQuery(record.label, selection);
+      const filters = mapFilters(r.data, selection.view);
+      const table = mapTable(selection);
+      const rows = mapRows(r.data, selection, labeler, lang);
+      const file = selection.view === 'state' ? 'states' : 'field-offices';
+      const fileQuery = selectionQuery(record.label, { ...selection, view: 'state' });
+      return {
+        hasRelease: true,
+        release: releaseHeader(record, lang, origin),
+        title: mapTitle(selection, labeler, lang),
+        releases: releases.map((rec) => ({ label: rec.label, selected: rec.id === record.id })),
+        views: (['state', 'field_office'] as const).map((v) => ({
+          value: v,
+          label: translate(lang, `public.map.view_${v}`),
+          selected: v === selection.view,
+        })),
+        filterAll: !selection.year && !selection.action,
+        years: labeler.sort('year', filters.years, lang).map((y) => ({
+          value: `year:${y}`,
+          label: labeler.label('year', y, lang),
+          selected: y === selection.year,
+        })),
+        actions: labeler.sort('action_type', filters.actions, lang).map((a) => ({
+          value: `action:${a}`,
+          label: labeler.label('action_type', a, lang),
+          selected: a === selection.action,
+        })),
+        map: new Handlebars.SafeString(
+          renderMap({ geometry: getGeometry(), data: r.data, selection, labeler, lang, standalone: false }),
+        ),
+        rows,
+        areaHeader: translate(lang, `public.dimensions.${selection.view}`),
+        hasUnknown: rows.some((row) => row.unknown),
+        svgHref: `/map/${file}.svg${fileQuery}`,
+        pngHref: `/map/${file}.png${fileQuery}`,
+        csvHref: `/data/releases/${record.label}/${table}.csv`,
+        permalink: `/map${pinned}`,
+        isPinned: r.pinned,
+      };
+    });
+  }
+  async function mapFile(
+    query: MapFileQuery,
+    view: MapSelection['view'],
+    format: 'svg' | 'png',
+    lang: Lang,
+  ): Promise<FileResult> {
+    if (query.view && query.view !== view) throw new NotFoundError('public.errors.view_mismatch');
+    const r = await resolve(query.release);
+    if (!r) throw new NotFoundError('public.errors.no_release');
+    const selection: MapSelection = { view, year: query.year, action: query.action };
+    checkSelection(r.data, selection);
+    const { record } = r.data;
+    const file = `${view === 'state' ? 'states' : 'field-offices'}${selection.year ? `-${selection.year}` : ''}${selection.action ? `-${selection.action}` : ''}`;
+    const svgKey = `svg|${lang}|${record.id}|${view}|${selection.year ?? ''}|${selection.action ?? ''}`;
+    const renderSvg = (): string =>
+      renderMap({
+        geometry: getGeometry(),
+        data: r.data,
+        selection,
+        labeler,
+        lang,
+        standalone: true,
+        caption: [releaseHeader(record, lang, origin).citation],
+      });
+    const freshness = freshnessOf(r, `${lang}-${format}`);
+    const name = downloadName(record.label, `${file}.${format}`);
+    return {
+      kind: 'file',
+      type: format === 'svg' ? 'image/svg+xml; charset=utf-8' : 'image/png',
+      key: format === 'svg' ? svgKey : `png|${svgKey}`,
+      freshness,
+      disposition: `inline; filename="${name}"`,
+      embeddable: true,
+      // PNG renders hold native memory (resvg-js 2.6), so each is rendered once and kept.
+      build:
+        format === 'svg'
+          ? () => svgs.getOrBuild(svgKey, renderSvg)
+          : async () => svgToPngAsync(await svgs.getOrBuild(svgKey, renderSvg)),
+    };
+  }
+
+  async function releasePage(label: string | undefined, lang: Lang): Promise<PageResult> {
+    const r = await resolve(label);
+    const path = label ? `/data/releases/${label}` : '/data';
+    return page(lang, path, '', 'public/release', 'public.data.title', freshnessOf(r), async () => {
+      if (!r) return { hasRelease: false, releaseCount: 0 };
+      const list = await catalog.list();
+      return {
+        hasRelease: true,
+        releaseCount: list.length,
+        ...dataPageModel(r.data, labeler, lang, { origin, isLatest: r.data.record.id === r.latest.id }),
+      };
+    });
+  }
+
+  async function releaseList(lang: Lang): Promise<PageResult> {
+    const list = await catalog.list();
+    const freshness: Freshness = {
+      etag: releaseTag(fingerprint, list[0], `n${list.length}`),
+      maxAge: MAX_AGE.latest,
+    };
+    return page(lang, '/data/releases', '', 'public/releases', 'public.releases.title', freshness, () => ({
+      releases: list.map((rec, i) => ({
+        label: rec.label,
+        href: `/data/releases/${rec.label}`,
+        published: longDate(rec.publishedOn, lang),
+        publishedOn: rec.publishedOn,
+        cutoff: longDate(rec.cutoff, lang),
+        threshold: rec.threshold,
+        latest: i === 0,
+      })),
+    }));
+  }
+
+  async function releaseFile(label: string, file: string): Promise<FileResult> {
+    const r = await resolve(label);
+    const { record } = r!.data;
+    const freshness = freshnessOf(r, file);
+    if (file === 'all.zip') {
+      return {
+        kind: 'file',
+        type: 'application/zip',
+        key: `zip|${record.id}`,
+        freshness,
+        disposition: `attachment; filename="${downloadName(record.label, 'all.zip')}"`,
+        build: () => releaseZip(r!.data, labeler, reference),
+      };
+    }
+    const table = /^([a-z_]+)\.csv$/.exec(file)?.[1];
+    if (!table || !TABLES.some((t) => t.name === table))
+      throw new NotFoundError('public.errors.table_not_found');
+    return {
+      kind: 'file',
+      type: 'text/csv; charset=utf-8; header=present',
+      key: `csv|${record.id}|${table}`,
+      freshness,
+      disposition: `attachment; filename="${downloadName(record.label, `${table}.csv`)}"`,
+      build: () => tableCsv(table, r!.data.tables.get(table) ?? [], labeler),
+    };
+  }
+
+  async function apiReleases(): Promise<FileResult> {
+    const list = await catalog.list();
+    return {
+      kind: 'file',
+      type: 'application/json; charset=utf-8',
+      key: `api|releases|${list[0]?.id ?? 0}|${list.length}`,
+      freshness: { etag: releaseTag(fingerprint, list[0], `api-n${list.length}`), maxAge: MAX_AGE.latest },
+      build: () => JSON.stringify(releasesJson(list, origin)),
+    };
+  }
+
+  async function apiTable(label: string, table: string): Promise<FileResult> {
+    const r = (await resolve(label))!;
+    if (!TABLES.some((t) => t.name === table)) throw new NotFoundError('public.errors.table_not_found');
+    const { record } = r.data;
+    return {
+      kind: 'file',
+      type: 'application/json; charset=utf-8',
+      key: `api|${record.id}|${table}`,
+      freshness: freshnessOf(r, `api-${table}`),
+      build: () => JSON.stringify(tableJson(record, table, r.data.tables.get(table) ?? [], labeler)),
+    };
+  }
+
+  function codebook(lang: Lang): Promise<PageResult> {
+    return Promise.resolve(
+      page(lang, '/codebook', '', 'public/codebook', 'public.codebook.title', staticFreshness, () =>
+        codebookModel(labeler, lang),
+      ),
+    );
+  }
+
+  async function methodology(lang: Lang): Promise<PageResult> {
+    const latest = await catalog.latest();
+    const threshold = latest?.threshold ?? deps.defaultThreshold;
+    const freshness: Freshness = { etag: releaseTag(fingerprint, latest, 'method'), maxAge: MAX_AGE.static };
+    return page(lang, '/methodology', '', 'public/methodology', 'public.methodology.title', freshness, () =>
+      methodologyModel(reference, lang, threshold),
+    );
+  }
+  const staticFreshness: Freshness = { etag: `"${fingerprint}-static"`, maxAge: MAX_AGE.static };
+
+  return {
+    pages,
+    files,
+    home,
+    map,
+    mapFormTarget,
+    mapFile,
+    releasePage,
+    releaseList,
+    releaseFile,
+    apiReleases,
+    apiTable,
+    codebook,
+    methodology,
+  };
+}
+
+export type PublicSite = ReturnType<typeof createPublicSite>;

@@ -1,0 +1,52 @@
+import { strToU8, zipSync, type Zippable } from 'fflate';
+import { translate } from '../platform/i18n';
+import type { Reference } from '../reference/types';
+import { TABLES } from '../releases/tables';
+import type { ReleaseData } from './catalog';
+import { codebookCsv, csvColumns, downloadName, tableCsv } from './csv';
+import type { Labeler } from './labels';
+
+// One file with everything a researcher needs to cite a release offline: every table as CSV, the
+// codebook, and a README in both languages. Entries are dated to the publication date, not today, so
+// the same release always zips to the same bytes (and the same ETag holds across servers).
+
+/** The README of a release's ZIP, English then Spanish. */
+export function readme(data: ReleaseData): string {
+  const { record } = data;
+  const section = (lang: 'en' | 'es'): string => {
+    const notes = lang === 'es' ? record.notesEs : record.notesEn;
+    return [
+      translate(lang, 'public.readme.title', { label: record.label }),
+      '',
+      translate(lang, 'public.readme.dates', { published: record.publishedOn, cutoff: record.cutoff }),
+      translate(lang, 'public.readme.threshold', { k: record.threshold }),
+      translate(lang, 'public.readme.citation', { label: record.label, date: record.publishedOn }),
+      '',
+      translate(lang, 'public.readme.columns'),
+      '',
+      ...TABLES.map(
+        (t) =>
+          `  ${t.name}.csv: ${translate(lang, `public.tables.${t.name}.title`)} (${csvColumns(t.name).join(', ')})`,
+      ),
+      `  codebook.csv: ${translate(lang, 'public.readme.codebook')}`,
+      ...(notes ? ['', notes] : []),
+    ].join('\r\n');
+  };
+  return `${section('en')}\r\n\r\n----\r\n\r\n${section('es')}\r\n`;
+}
+
+/** The ZIP of a release: every table, the codebook and the README. */
+export function releaseZip(data: ReleaseData, labeler: Labeler, reference: Reference): Uint8Array {
+  const mtime = new Date(`${data.record.publishedOn}T12:00:00Z`);
+  const folder = downloadName(data.record.label, '').replace(/-$/, '');
+  const files: Zippable = {};
+  for (const t of TABLES) {
+    files[`${folder}/${t.name}.csv`] = [
+      strToU8(tableCsv(t.name, data.tables.get(t.name) ?? [], labeler)),
+      { mtime },
+    ];
+  }
+  files[`${folder}/codebook.csv`] = [strToU8(codebookCsv(reference)), { mtime }];
+  files[`${folder}/README.txt`] = [strToU8(readme(data)), { mtime }];
+  return zipSync(files, { level: 6 });
+}

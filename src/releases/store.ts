@@ -1,0 +1,154 @@
+import type { Knex } from 'knex';
+import type { CodeAtom, GeoAtom, PairAtom } from './atoms';
+import type { ReleaseCell } from './audit';
+import { PERIOD_SQL } from './periods';
+import { tableByName, type CodeKind } from './tables';
+
+// SQL for releases: the atoms a release is computed from (aggregated in Postgres, so a million reports
+// never cross the wire) and the frozen releases themselves.
+
+export interface ReleaseRecord {
+  id: number;
+  label: string;
+  cutoff: string;
+  threshold: number;
+  publishedOn: string;
+  notesEn: string;
+  notesEs: string;
+}
+
+// The reports a release counts: approved, decided on or before the cutoff, and consented to be counted.
+const COUNTED = `r.status = 'approved' and r.decision_on <= ? and r.consent_to_count`;
+
+/** Approved reports by state × office × period, as of a cutoff. */
+export async function loadGeoAtoms(db: Knex, cutoff: string): Promise<GeoAtom[]> {
+  const result: { rows: { state: string; office: string | null; quarter: string; count: number }[] } =
+    await db.raw(
+      `select state, field_office as office, ${PERIOD_SQL} as quarter, count(*)::int as count
+       from reports r where ${COUNTED} group by 1, 2, 3`,
+      [cutoff],
+    );
+  return result.rows;
+}
+
+/** Approved reports by code × state × office, as of a cutoff; target role is a column, the rest a join. */
+export async function loadCodeAtoms(db: Knex, cutoff: string): Promise<CodeAtom[]> {
+  const result: {
+    rows: { kind: CodeKind; code: string; state: string; office: string | null; count: number }[];
+  } = await db.raw(
+    `select rc.kind, rc.code, r.state, r.field_office as office, count(*)::int as count
+         from report_codes rc join reports r on r.id = rc.report_id
+        where ${COUNTED}
+        group by 1, 2, 3, 4
+       union all
+       select 'target_role', target_role, state, field_office, count(*)::int
+         from reports r where ${COUNTED} group by 2, 3, 4`,
+    [cutoff, cutoff],
+  );
+  return result.rows;
+}
+
+/** Approved reports by action type × activism type, nationally, as of a cutoff. */
+export async function loadPairAtoms(db: Knex, cutoff: string): Promise<PairAtom[]> {
+  const result: { rows: PairAtom[] } = await db.raw(
+    `select a.code as action, b.code as activism, count(*)::int as count
+       from reports r
+       join report_codes a on a.report_id = r.id and a.kind = 'action_type'
+       join report_codes b on b.report_id = r.id and b.kind = 'activism_type'
+      where ${COUNTED}
+      group by 1, 2`,
+    [cutoff],
+  );
+  return result.rows;
+}
+
+function toRecord(row: Record<string, unknown>): ReleaseRecord {
+  return {
+    id: Number(row.id),
+    label: String(row.label),
+    cutoff: String(row.cutoff),
+    threshold: Number(row.threshold),
+    publishedOn: String(row.published_on),
+    notesEn: String(row.notes_en),
+    notesEs: String(row.notes_es),
+  };
+}
+
+/** Every release, oldest first. */
+export async function listReleases(db: Knex): Promise<ReleaseRecord[]> {
+  // Dates leave the database as YYYY-MM-DD text: a JavaScript Date would shift with the server's time zone.
+  const rows = await db('releases')
+    .select<Record<string, unknown>[]>(
+      'id',
+      'label',
+      'threshold',
+      'notes_en',
+      'notes_es',
+      db.raw("to_char(cutoff, 'YYYY-MM-DD') as cutoff"),
+      db.raw("to_char(published_on, 'YYYY-MM-DD') as published_on"),
+    )
+    .orderBy('cutoff')
+    .orderBy('id');
+  return rows.map(toRecord);
+}
+
+/** One release by label, or undefined. */
+export async function findRelease(db: Knex, label: string): Promise<ReleaseRecord | undefined> {
+  return (await listReleases(db)).find((release) => release.label === label);
+}
+
+/** The cells of a release, optionally of one table, with dimension keys named by the table's dimensions. */
+export async function loadReleaseCells(db: Knex, releaseId: number, table?: string): Promise<ReleaseCell[]> {
+  type Row = {
+    table_name: string;
+    key1: string;
+    key2: string;
+    value: number | null;
+    status: 'published' | 'suppressed';
+  };
+  const query = db('release_cells')
+    .select<Row[]>('table_name', 'key1', 'key2', 'value', 'status')
+    .where({ release_id: releaseId })
+    .orderBy(['table_name', 'key1', 'key2']);
+  if (table) void query.andWhere({ table_name: table });
+  const rows = await query;
+  return rows.map((row) => {
+    const dimensions = tableByName(row.table_name).dimensions;
+    const keys: Record<string, string> = {};
+    if (dimensions[0]) keys[dimensions[0]] = row.key1;
+    if (dimensions[1]) keys[dimensions[1]] = row.key2;
+    return { table: row.table_name, keys, status: row.status, value: row.value };
+  });
+}
+
+/** Writes a new release and its cells; the caller holds the transaction and has run the audit. */
+export async function insertRelease(
+  trx: Knex.Transaction,
+  release: Omit<ReleaseRecord, 'id'>,
+  cells: readonly ReleaseCell[],
+): Promise<number> {
+  const [row]: { id: number }[] = await trx('releases')
+    .insert({
+      label: release.label,
+      cutoff: release.cutoff,
+      threshold: release.threshold,
+      published_on: release.publishedOn,
+      notes_en: release.notesEn,
+      notes_es: release.notesEs,
+    })
+    .returning('id');
+  const id = row!.id;
+  const rows = cells.map((cell) => {
+    const dimensions = tableByName(cell.table).dimensions;
+    return {
+      release_id: id,
+      table_name: cell.table,
+      key1: dimensions[0] ? (cell.keys[dimensions[0]] ?? '') : '',
+      key2: dimensions[1] ? (cell.keys[dimensions[1]] ?? '') : '',
+      value: cell.status === 'published' ? cell.value : null,
+      status: cell.status,
+    };
+  });
+  await trx.batchInsert('release_cells', rows, 1000).transacting(trx);
+  return id;
+}

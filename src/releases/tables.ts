@@ -1,0 +1,46 @@
+// The fixed table set of DESIGN section 6. Geography never finer than state or field office, time never
+// finer than quarter, at most two dimensions: the site's filters only ever select among these tables.
+
+export const CODE_KINDS = ['action_type', 'activism_type', 'evidence_type', 'target_role'] as const;
+export type CodeKind = (typeof CODE_KINDS)[number];
+
+export type GeoDimension = 'state' | 'field_office';
+export type TimeDimension = 'year' | 'quarter';
+export type Dimension = GeoDimension | TimeDimension | CodeKind;
+
+export interface TableDef {
+  readonly name: string;
+  readonly dimensions: readonly Dimension[];
+}
+
+export const TABLES: readonly TableDef[] = [
+  { name: 'national_total', dimensions: [] },
+  { name: 'by_state', dimensions: ['state'] },
+  { name: 'by_field_office', dimensions: ['field_office'] },
+  { name: 'by_year', dimensions: ['year'] },
+  { name: 'by_quarter', dimensions: ['quarter'] },
+  { name: 'by_action_type', dimensions: ['action_type'] },
+  { name: 'by_activism_type', dimensions: ['activism_type'] },
+  { name: 'by_target_role', dimensions: ['target_role'] },
+  { name: 'by_evidence_type', dimensions: ['evidence_type'] },
+  { name: 'state_by_year', dimensions: ['state', 'year'] },
+  { name: 'field_office_by_year', dimensions: ['field_office', 'year'] },
+  { name: 'state_by_action_type', dimensions: ['state', 'action_type'] },
+  { name: 'field_office_by_action_type', dimensions: ['field_office', 'action_type'] },
+  { name: 'action_type_by_activism_type', dimensions: ['action_type', 'activism_type'] },
+];
+
+/** The key used in the field-office dimension for reports whose office the state does not settle. */
+export const UNKNOWN_OFFICE = 'unknown';
+
+/** Whether a dimension is one of the four code lists, so callers can tell code tables from geography and time. */
+export function isCodeKind(dimension: Dimension): dimension is CodeKind {
+  return (CODE_KINDS as readonly string[]).includes(dimension);
+}
+
+/** Finds a table definition by its machine name, failing loudly because names are a public contract. */
+export function tableByName(name: string): TableDef {
+  const table = TABLES.find((t) => t.name === name);
+  if (!table) throw new Error(`unknown release table: ${name}`);
+  return table;
+}

@@ -1,0 +1,66 @@
+/// <reference lib="dom" />
+import type { Browser } from 'playwright-core';
+import { buildTestApp } from '../support/app';
+import { hasChromium, launchChromium, listen } from '../support/browser';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { buildReport, createModerator, insertReport, totpCode } from '../support/desk';
+
+// A moderator's laptop browser: sign in with a password and a TOTP code computed here, approve a report
+// from the queue, and see it leave the queue. JavaScript off: the desk needs none.
+const describeWithChromium = hasChromium ? describe : describe.skip;
+
+describeWithChromium('the moderation desk in Chromium', () => {
+  let database: TestDatabase;
+  let browser: Browser;
+  let server: { origin: string; close(): Promise<void> };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    server = await listen((await buildTestApp(database.db)).app);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await database?.destroy();
+  });
+
+  it('signs in with a TOTP code, approves a report from the queue and sees it leave', async () => {
+    const admin = await createModerator(database.db, 'admin');
+    const keep = await insertReport(database.db, await buildReport({ receivedOn: '2026-01-01' }));
+    const approve = await insertReport(database.db, await buildReport({ receivedOn: '2026-01-02' }));
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    const external: string[] = [];
+    page.on('request', (req) => {
+      if (!req.url().startsWith(server.origin)) external.push(req.url());
+    });
+
+    await page.goto(`${server.origin}/moderate`);
+    expect(new URL(page.url()).pathname).toBe('/moderate/login');
+    await page.fill('#username', admin.username);
+    await page.fill('#password', admin.password);
+    await page.click('button[type=submit]');
+    expect(new URL(page.url()).pathname).toBe('/moderate/login/code');
+    expect(await page.isVisible('svg.totp-qr')).toBe(true);
+    const secret = (await page.textContent('code.totp-secret'))!.trim();
+    await page.fill('#code', totpCode(secret));
+    await page.click('form[action="/moderate/login/code"] button[type=submit]');
+    expect(new URL(page.url()).pathname).toBe('/moderate');
+    expect(await page.isVisible(`tr[data-report="${approve}"]`)).toBe(true);
+
+    await page.check(`#pick-${approve}`);
+    await page.click('form[action="/moderate/approve"] button[type=submit]');
+    expect(new URL(page.url()).pathname).toBe('/moderate');
+    expect(await page.isVisible(`tr[data-report="${approve}"]`)).toBe(false);
+    expect(await page.isVisible(`tr[data-report="${keep}"]`)).toBe(true);
+    expect((await database.db('reports').where({ id: approve }).first()).status).toBe('approved');
+
+    const cookies = await context.cookies();
+    expect(cookies.map((cookie) => [cookie.name, cookie.httpOnly, cookie.sameSite])).toEqual([
+      ['represalia_desk', true, 'Strict'],
+    ]);
+    expect(external).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,88 @@
+import request from 'supertest';
+import { loadReference } from '../../../src/reference/store';
+import type { Reference } from '../../../src/reference/types';
+import { buildTestApp, type TestApp } from '../../support/app';
+import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { insertTestRelease } from '../../support/public-release';
+
+let database: TestDatabase;
+let testApp: TestApp;
+let reference: Reference;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  reference = await loadReference(database.db);
+  await insertTestRelease(database.db, reference, { label: '2025-Q4', cutoff: '2025-12-31' });
+  testApp = await buildTestApp(database.db);
+});
+afterAll(() => database.destroy());
+
+const ROUTES = [
+  '/',
+  '/map',
+  '/map?release=2025-Q4&view=field_office',
+  '/map/states.svg?release=2025-Q4',
+  '/map/states.png?release=2025-Q4',
+  '/data',
+  '/data/releases',
+  '/data/releases/2025-Q4',
+  '/data/releases/2025-Q4/by_state.csv',
+  '/data/releases/2025-Q4/all.zip',
+  '/api/v1/releases',
+  '/api/v1/releases/2025-Q4/tables/by_state',
+  '/codebook',
+  '/methodology',
+  '/es/map',
+];
+
+describe('conditional requests', () => {
+  it.each(ROUTES)('%s answers 304 to If-None-Match with its ETag', async (path) => {
+    const first = await request(testApp.app).get(path).expect(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[\w.-]+"$/);
+    const again = await request(testApp.app).get(path).set('If-None-Match', etag).expect(304);
+    expect(again.text ?? '').toBe('');
+    expect(again.headers.etag).toBe(etag);
+    expect(again.headers['cache-control']).toBe(first.headers['cache-control']);
+    await request(testApp.app).get(path).set('If-None-Match', '"something-else"').expect(200);
+  });
+
+  it('caches release-pinned addresses long and "latest" ones briefly', async () => {
+    const maxAge = async (path: string): Promise<number> =>
+      Number(
+        /max-age=(\d+)/.exec((await request(testApp.app).get(path)).headers['cache-control'] as string)?.[1],
+      );
+    for (const latest of ['/', '/map', '/data', '/data/releases', '/api/v1/releases']) {
+      expect(await maxAge(latest)).toBeLessThanOrEqual(300);
+    }
+    for (const pinned of [
+      '/map?release=2025-Q4',
+      '/data/releases/2025-Q4',
+      '/data/releases/2025-Q4/by_state.csv',
+    ]) {
+      expect(await maxAge(pinned)).toBeGreaterThanOrEqual(86400);
+    }
+  });
+
+  it('changes the ETag of "latest" pages when a release is published, and not of pinned ones', async () => {
+    const tag = async (path: string): Promise<string> =>
+      (await request(testApp.app).get(path)).headers.etag as string;
+    const before = {
+      home: await tag('/'),
+      data: await tag('/data'),
+      pinned: await tag('/data/releases/2025-Q4'),
+    };
+    await insertTestRelease(database.db, reference, { label: '2026-Q3' });
+    expect(await tag('/')).not.toBe(before.home);
+    expect(await tag('/data')).not.toBe(before.data);
+    expect(await tag('/data/releases/2025-Q4')).toBe(before.pinned);
+    const home = await request(testApp.app).get('/').set('If-None-Match', before.home).expect(200);
+    expect(home.text).toContain('release 2026-Q3');
+  });
+
+  it('serves byte-identical pages from the cache', async () => {
+    const a = await request(testApp.app).get('/data/releases/2025-Q4');
+    const b = await request(testApp.app).get('/data/releases/2025-Q4');
+    expect(b.text).toBe(a.text);
+  });
+});
