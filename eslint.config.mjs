@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'data', 'coverage', '.cache', 'public', '*.js', '*.mjs', '*.cjs'] },
+  { ignores: ['node_modules', 'dist', 'data', 'coverage', '.cache', 'public', '*.js', '*.mjs', '*.cjs', 'scripts/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

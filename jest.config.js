@@ -17,7 +17,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'integration',
-      roots: ['<rootDir>/test/integration', '<rootDir>/test/browser'],
+      roots: ['<rootDir>/test/integration', '<rootDir>/test/browser', '<rootDir>/test/security'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

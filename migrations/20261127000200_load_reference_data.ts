@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Knex } from 'knex';
@@ -8,8 +8,20 @@ import type { Knex } from 'knex';
 
 type Row = Record<string, string>;
 
+// The reference folder at the project root, found by walking up: the same from migrations/ under tsx and
+// from the compiled dist/migrations/.
+function referenceDir(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'reference', 'states.csv'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('reference data folder not found');
+    dir = parent;
+  }
+  return path.join(dir, 'reference');
+}
+
 function readCsv(name: string): Row[] {
-  const file = path.resolve(__dirname, '../reference', name);
+  const file = path.join(referenceDir(), name);
   return parse<Row>(readFileSync(file), { columns: true, skip_empty_lines: true, trim: true });
 }
 

@@ -10,6 +10,7 @@ import type { Config } from './platform/config';
 import type { Db } from './platform/db';
 import { normalizeError } from './platform/errors';
 import { healthRouter } from './platform/health';
+import { securityTxtRouter } from './platform/security-txt';
 import { loadAssets } from './platform/assets';
 import { splitLangPath } from './platform/i18n';
 import { localeFromPath } from './platform/locale';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(assets.middleware);
   app.use(healthRouter(deps.db));
+  app.use(securityTxtRouter(deps.config.origin, deps.today ?? (() => new Date())));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
 
   const today = deps.today ?? (() => new Date());

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
+import { fromRoot } from './paths';
 
 // Self-hosted static files (promise 2: nothing from a third party) under fingerprinted names, so they can
 // be cached for a year and still change the moment a file does.
 
-const PUBLIC_DIR = path.resolve(__dirname, '../../public');
+const PUBLIC_DIR = fromRoot('public');
 
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',

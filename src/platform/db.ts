@@ -11,13 +11,45 @@ export function openDb(url: string, options: { maxConnections?: number } = {}): 
   return knex({
     client: 'pg',
     connection: { connectionString: url, application_name: 'represalia' },
-    pool: { min: 0, max: options.maxConnections ?? 10 },
+    pool: { min: 0, max: options.maxConnections ?? 10, afterCreate: quietServerLog },
     // Everything the app reads as a date is a calendar date: keep it a string, not a local-midnight Date.
     migrations: {
       migrationSource: new DirectoryMigrationSource(MIGRATIONS_DIR),
       tableName: 'knex_migrations',
     },
   });
+}
+
+// Promise 1 on the database server: a failing statement's text, its parameters and an error's DETAIL can
+// quote report contents into the server log, which the operator's log shipping may copy anywhere. Each
+// session turns that logging off for itself when the role may (a superuser, or PostgreSQL 15+ `GRANT SET
+// ON PARAMETER`); otherwise the statement is a no-op and docs/threat-model.md says what the DBA sets.
+// Per session rather than `ALTER ROLE` in a migration: it needs no change to a role other databases on a
+// shared server use, and it holds on every copy of a database (CREATE DATABASE … TEMPLATE drops role and
+// database settings). PGlite accepts and ignores these settings: it writes no server log.
+export const QUIET_SERVER_LOG_SQL = `select ${[
+  ['log_min_error_statement', 'panic'],
+  ['log_min_messages', 'fatal'],
+  ['log_statement', 'none'],
+  ['log_min_duration_statement', '-1'],
+  ['log_parameter_max_length', '0'],
+  ['log_error_verbosity', 'terse'],
+]
+  .map(
+    ([name, value]) =>
+      `case when has_parameter_privilege('${name}', 'SET') then set_config('${name}', '${value}', false) end`,
+  )
+  .join(', ')}`;
+
+function quietServerLog(
+  connection: PgConnection,
+  done: (error: Error | null, connection: PgConnection) => void,
+): void {
+  connection.query(QUIET_SERVER_LOG_SQL, (error) => done(error ?? null, connection));
+}
+
+interface PgConnection {
+  query(sql: string, callback: (error: Error | null) => void): void;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fromRoot } from './paths';
 
 // Two languages, the language in the URL (promise 4): English at /…, Spanish at /es/…. No cookie and no
 // Accept-Language sniffing, so a page's language never depends on anything but its address.
@@ -9,7 +10,7 @@ export type Lang = (typeof LANGS)[number];
 
 export type Catalog = ReadonlyMap<string, string>;
 
-const LOCALES_DIR = path.resolve(__dirname, '../../locales');
+const LOCALES_DIR = fromRoot('locales');
 
 function flatten(prefix: string, value: unknown, into: Map<string, string>): void {
   if (typeof value === 'string') {

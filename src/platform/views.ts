@@ -3,13 +3,14 @@ import path from 'node:path';
 import type { Express } from 'express';
 import Handlebars from 'handlebars';
 import type { Assets } from './assets';
+import { fromRoot } from './paths';
 import { localizedPath, translate, type Lang } from './i18n';
 
 // Server-rendered Handlebars. Templates and partials are compiled once; the layout wraps every page.
 // Everything is escaped: the page body reaches the layout as a SafeString, never through {{{ }}}, so a
 // template cannot print raw reporter text by accident.
 
-const VIEWS_DIR = path.resolve(__dirname, '../../views');
+const VIEWS_DIR = fromRoot('views');
 
 function listTemplates(dir: string, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Request, Response } from 'express';
 import type { Reference } from '../reference/types';
 import type { ReleaseRecord } from '../releases/store';
+import { ROOT } from '../platform/paths';
 
 // Caching for the public site. Releases are frozen, so anything rendered from one can be kept and sent
 // again byte for byte: pages, SVG and PNG maps, CSV and ZIP files are built once per release and kept
@@ -77,7 +78,7 @@ export function byteSize(value: string | Uint8Array): number {
  * deploy that changes any of them never leaves a cache serving the old bytes after revalidation.
  */
 export function buildFingerprint(reference: Reference): string {
-  const root = path.resolve(__dirname, '../..');
+  const root = ROOT;
   const hash = createHash('sha256');
   const files = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true })
