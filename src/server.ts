@@ -9,6 +9,7 @@ import { openDatabase } from './platform/database';
 import type { Db } from './platform/db';
 import { createLogger, type Logger } from './platform/logger';
 import { loadSecrets } from './platform/secrets';
+import { stopSuppressionWorkers } from './releases/run-suppression';
 import { loadReference } from './reference/store';
 import { hasAnyReport } from './reports/store';
 
@@ -59,6 +60,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await closed;
       clearTimeout(forced);
       await retention.stop();
+      await stopSuppressionWorkers();
       await database.close();
     },
   };

@@ -15,7 +15,7 @@ import {
   loadReleaseCells,
   type ReleaseRecord,
 } from './store';
-import { suppressRelease } from './suppress';
+import { runSuppression } from './run-suppression';
 import { CODE_KINDS, type CodeKind } from './tables';
 
 export interface ReleaseDraft {
@@ -108,7 +108,7 @@ export function createReleases(deps: {
     const atoms = await atomsAsOf(cutoff);
     const atomsMs = performance.now() - atomsStarted;
     const suppressStarted = performance.now();
-    const result = await suppressRelease({ atoms, k: threshold, previousReleases: previous });
+    const result = await runSuppression({ atoms, k: threshold, previousReleases: previous });
     return {
       cutoff,
       threshold,

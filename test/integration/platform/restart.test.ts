@@ -67,6 +67,7 @@ describe('the embedded database across restarts', () => {
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
+  // A generous timeout: the first start transpiles through tsx and seeds, on a CI machine that may be busy.
   it('seeds on first start, shuts down cleanly on SIGTERM and finds the data intact on the next start', async () => {
     const port = await freePort();
     const first = startServer(dataDir, port);
@@ -88,5 +89,5 @@ describe('the embedded database across restarts', () => {
     const recounted = await again.query<{ n: number }>('select count(*)::int as n from reports');
     await again.close();
     expect(recounted.rows[0]?.n).toBe(reports);
-  });
+  }, 240_000);
 });
