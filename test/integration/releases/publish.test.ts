@@ -50,6 +50,8 @@ async function releasesService() {
   });
 }
 
+// Timeouts are generous: these build real releases, and the audit of nearly empty tables (the hardest
+// case: almost every cell hidden) runs hundreds of LP solves; bench/release-core.ts has the figures.
 describe('publishing a release', () => {
   it('counts only approved, consented reports decided by the cutoff, suppresses below k, and freezes the cells', async () => {
     const releases = await releasesService();
@@ -77,7 +79,7 @@ describe('publishing a release', () => {
       database.db('release_cells').where({ release_id: release.id }).update({ value: 999 }),
     ).rejects.toThrow(/frozen/);
     await expect(database.db('releases').where({ id: release.id }).del()).rejects.toThrow(/frozen/);
-  });
+  }, 300_000);
 
   it('refuses a taken label, a cutoff before the latest release and a cutoff in the future', async () => {
     const releases = await releasesService();
@@ -138,5 +140,5 @@ describe('publishing a release', () => {
     expect(verdict.failures).toEqual([]);
     // The one report decided in February 2026 is counted in the second release only.
     expect(geo.reduce((sum, atom) => sum + atom.count, 0)).toBe(71);
-  });
+  }, 600_000);
 });
