@@ -16,6 +16,7 @@ import { startEmbeddedDatabase } from '../src/platform/embedded-db';
 import { createLogger } from '../src/platform/logger';
 import { loadReference } from '../src/reference/store';
 import { insertTestRelease } from '../test/support/public-release';
+import { EMBEDDED_MAX_CONNECTIONS } from '../src/platform/database';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -52,7 +53,7 @@ async function seed(db: Db): Promise<void> {
 // Child: the database (embedded unless a URL is given), the app and the minimal page.
 async function serve(url: string | undefined): Promise<void> {
   const embedded = url ? undefined : await startEmbeddedDatabase();
-  const db = openDb(url ?? embedded!.url, { maxConnections: 10 });
+  const db = openDb(url ?? embedded!.url, { maxConnections: url ? 10 : EMBEDDED_MAX_CONNECTIONS });
   if (embedded) await seed(db);
   const app = createApp({
     config: loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent' }),

@@ -1,17 +1,17 @@
 import type { Server } from 'node:http';
-import { seedDemo } from '../seeds/demo';
-import { seedDemoReleases } from '../seeds/demo-releases';
-import { createApp } from './app';
-import { DEMO_ADMIN } from './accounts/demo';
-import { startRetentionSchedule } from './moderation/retention';
 import { ConfigError, loadConfig, type Config } from './platform/config';
 import { openDatabase } from './platform/database';
 import type { Db } from './platform/db';
 import { createLogger, type Logger } from './platform/logger';
 import { loadSecrets } from './platform/secrets';
-import { stopSuppressionWorkers } from './releases/run-suppression';
-import { loadReference } from './reference/store';
-import { hasAnyReport } from './reports/store';
+
+// The app and everything else are loaded only once the database has started opening: loading the
+// modules is a second of CPU, and PGlite compiles its WebAssembly on background threads meanwhile, which
+// is most of what keeps a restart under three seconds.
+function lazy<T>(modulePath: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(modulePath) as T;
+}
 
 export interface RunningServer {
   server: Server;
@@ -21,9 +21,21 @@ export interface RunningServer {
 
 /** Starts the portal: config → database (server or embedded) → migrate → demo data → app → listen. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const opening = openDatabase(config);
+  // Yield once so PGlite starts loading, then load the rest of the app synchronously meanwhile.
+  await new Promise((resolve) => setImmediate(resolve));
+  const { createApp } = lazy<typeof import('./app')>('./app');
+  const { startRetentionSchedule } = lazy<typeof import('./moderation/retention')>('./moderation/retention');
+  const { stopSuppressionWorkers } = lazy<typeof import('./releases/run-suppression')>(
+    './releases/run-suppression',
+  );
+  const { loadReference } = lazy<typeof import('./reference/store')>('./reference/store');
+  const { hasAnyReport } = lazy<typeof import('./reports/store')>('./reports/store');
   const secrets = await loadSecrets(config);
-  const database = await openDatabase(config);
+  const database = await opening;
   if (config.seedDemo && !(await hasAnyReport(database.db))) {
+    const { seedDemo } = lazy<typeof import('../seeds/demo')>('../seeds/demo');
+    const { DEMO_ADMIN } = lazy<typeof import('./accounts/demo')>('./accounts/demo');
     const added = await seedDemo(database.db, config);
     logger.info({ reports: added }, 'loaded demo data into the empty database');
     // Demo only (never production): the desk account documented in the README, printed once on first start.
@@ -74,6 +86,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
  */
 function buildDemoReleasesInBackground(db: Db, config: Config, logger: Logger): void {
   const started = performance.now();
+  const { seedDemoReleases } = lazy<typeof import('../seeds/demo-releases')>('../seeds/demo-releases');
   seedDemoReleases(db, config).then(
     (published) => {
       if (published > 0) {

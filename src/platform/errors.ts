@@ -88,5 +88,9 @@ function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|Knex: Timeout acquiring a connection|connection is closed/i.test(message);
+  // "…is not queryable": pg refuses a query on a client whose connection already broke (found by
+  // test/integration/faults/outage.test.ts, which cuts the connection mid-submission).
+  return /Connection terminated|Knex: Timeout acquiring a connection|connection is closed|is not queryable/i.test(
+    message,
+  );
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { EMBEDDED_MAX_CONNECTIONS } from '../../src/platform/database';
 import { openDb, type Db } from '../../src/platform/db';
 import { startEmbeddedDatabase } from '../../src/platform/embedded-db';
 import { withDatabase } from './urls';
@@ -36,7 +37,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const file = process.env.TEST_TEMPLATE_FILE;
   if (!file) throw new Error('no test database template: run the tests through jest (globalSetup)');
   const embedded = await startEmbeddedDatabase({ loadDataDir: new Blob([await readFile(file)]) });
-  const db = openDb(embedded.url, { maxConnections: 4 });
+  const db = openDb(embedded.url, { maxConnections: EMBEDDED_MAX_CONNECTIONS });
   return {
     db,
     url: embedded.url,
