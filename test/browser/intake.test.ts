@@ -1,7 +1,5 @@
 /// <reference lib="dom" />
-import type { Browser } from 'playwright-core';
-import { hasChromium, launchChromium, listen } from '../support/browser';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { hasChromium, useBrowserApp } from '../support/browser';
 import { addDeskKey, buildIntakeApp, reportIdOf } from '../integration/intake/support';
 
 // A reporter on Tor Browser at "Safest": JavaScript off, in Spanish, on a phone-sized screen.
@@ -13,33 +11,24 @@ if (!hasChromium) {
 }
 
 describeWithChromium('reporting in Chromium with JavaScript disabled', () => {
-  let database: TestDatabase;
-  let browser: Browser;
-  let server: { origin: string; close(): Promise<void> };
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    await addDeskKey(database.db);
-    server = await listen((await buildIntakeApp(database.db)).app);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await database?.destroy();
+  const fixture = useBrowserApp({
+    prepare: async (db) => {
+      await addDeskKey(db);
+    },
+    buildApp: buildIntakeApp,
   });
 
   it('fills the Spanish form, reads the receipt, and opens the status with it', async () => {
-    const context = await browser.newContext({
+    const context = await fixture.browser.newContext({
       javaScriptEnabled: false,
       viewport: { width: 320, height: 640 },
     });
     const page = await context.newPage();
     const external: string[] = [];
     page.on('request', (req) => {
-      if (!req.url().startsWith(server.origin)) external.push(req.url());
+      if (!req.url().startsWith(fixture.origin)) external.push(req.url());
     });
-    await page.goto(`${server.origin}/es/report`);
+    await page.goto(`${fixture.origin}/es/report`);
     expect(await page.getAttribute('html', 'lang')).toBe('es');
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
@@ -69,8 +58,8 @@ describeWithChromium('reporting in Chromium with JavaScript disabled', () => {
     expect(await page.textContent('h1')).toContain('Su comprobante');
     const receipt = (await page.textContent('.receipt'))?.trim() ?? '';
     expect(receipt.split('-')).toHaveLength(8);
-    const id = await reportIdOf(database.db, receipt);
-    expect((await database.db('reports').where({ id }).first()).field_office).toBe('HOU');
+    const id = await reportIdOf(fixture.database.db, receipt);
+    expect((await fixture.database.db('reports').where({ id }).first()).field_office).toBe('HOU');
 
     await page.getByRole('link', { name: 'Consultar un reporte' }).first().click();
     await page.getByLabel('Comprobante').fill(receipt.toUpperCase().replaceAll('-', ' '));
@@ -79,7 +68,7 @@ describeWithChromium('reporting in Chromium with JavaScript disabled', () => {
     await page.getByLabel('Responder una pregunta o agregar detalles').fill('Un detalle más.');
     await page.getByRole('button', { name: 'Enviar el mensaje' }).click();
     expect(await page.textContent('.intake-notice')).toContain('Su mensaje se envió.');
-    expect(await database.db('report_messages').where({ report_id: id })).toHaveLength(1);
+    expect(await fixture.database.db('report_messages').where({ report_id: id })).toHaveLength(1);
 
     expect(external).toEqual([]);
     expect(await context.cookies()).toEqual([]);
@@ -87,12 +76,12 @@ describeWithChromium('reporting in Chromium with JavaScript disabled', () => {
   });
 
   it('lays the form out without sideways scrolling on a desktop screen', async () => {
-    const context = await browser.newContext({
+    const context = await fixture.browser.newContext({
       javaScriptEnabled: false,
       viewport: { width: 1280, height: 900 },
     });
     const page = await context.newPage();
-    await page.goto(`${server.origin}/report`);
+    await page.goto(`${fixture.origin}/report`);
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );

@@ -1,8 +1,5 @@
 /// <reference lib="dom" />
-import type { Browser } from 'playwright-core';
-import { buildTestApp } from '../support/app';
-import { hasChromium, launchChromium, listen } from '../support/browser';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { hasChromium, useBrowserApp } from '../support/browser';
 import { buildReport, createModerator, insertReport, totpCode } from '../support/desk';
 
 // A moderator's laptop browser: sign in with a password and a TOTP code computed here, approve a report
@@ -10,33 +7,20 @@ import { buildReport, createModerator, insertReport, totpCode } from '../support
 const describeWithChromium = hasChromium ? describe : describe.skip;
 
 describeWithChromium('the moderation desk in Chromium', () => {
-  let database: TestDatabase;
-  let browser: Browser;
-  let server: { origin: string; close(): Promise<void> };
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    server = await listen((await buildTestApp(database.db)).app);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await database?.destroy();
-  });
+  const fixture = useBrowserApp();
 
   it('signs in with a TOTP code, approves a report from the queue and sees it leave', async () => {
-    const admin = await createModerator(database.db, 'admin');
-    const keep = await insertReport(database.db, await buildReport({ receivedOn: '2026-01-01' }));
-    const approve = await insertReport(database.db, await buildReport({ receivedOn: '2026-01-02' }));
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const admin = await createModerator(fixture.database.db, 'admin');
+    const keep = await insertReport(fixture.database.db, await buildReport({ receivedOn: '2026-01-01' }));
+    const approve = await insertReport(fixture.database.db, await buildReport({ receivedOn: '2026-01-02' }));
+    const context = await fixture.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     const external: string[] = [];
     page.on('request', (req) => {
-      if (!req.url().startsWith(server.origin)) external.push(req.url());
+      if (!req.url().startsWith(fixture.origin)) external.push(req.url());
     });
 
-    await page.goto(`${server.origin}/moderate`);
+    await page.goto(`${fixture.origin}/moderate`);
     expect(new URL(page.url()).pathname).toBe('/moderate/login');
     await page.fill('#username', admin.username);
     await page.fill('#password', admin.password);
@@ -54,7 +38,7 @@ describeWithChromium('the moderation desk in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/moderate');
     expect(await page.isVisible(`tr[data-report="${approve}"]`)).toBe(false);
     expect(await page.isVisible(`tr[data-report="${keep}"]`)).toBe(true);
-    expect((await database.db('reports').where({ id: approve }).first()).status).toBe('approved');
+    expect((await fixture.database.db('reports').where({ id: approve }).first()).status).toBe('approved');
 
     const cookies = await context.cookies();
     expect(cookies.map((cookie) => [cookie.name, cookie.httpOnly, cookie.sameSite])).toEqual([

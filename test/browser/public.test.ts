@@ -1,10 +1,8 @@
 /// <reference lib="dom" />
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { loadReference } from '../../src/reference/store';
-import { buildTestApp } from '../support/app';
-import { hasChromium, launchChromium, listen } from '../support/browser';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { hasChromium, useBrowserApp } from '../support/browser';
 import { insertTestRelease } from '../support/public-release';
 import { addDeskKey } from '../integration/intake/support';
 
@@ -52,33 +50,23 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 
 describeWithChromium('the public site in Chromium', () => {
-  let database: TestDatabase;
-  let browser: Browser;
-  let server: { origin: string; close(): Promise<void> };
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    await addDeskKey(database.db);
-    const reference = await loadReference(database.db);
-    await insertTestRelease(database.db, reference, { label: '2025-Q4', cutoff: '2025-12-31' });
-    await insertTestRelease(database.db, reference, { label: '2026-Q3' });
-    server = await listen((await buildTestApp(database.db)).app);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await database?.destroy();
+  const fixture = useBrowserApp({
+    prepare: async (db) => {
+      await addDeskKey(db);
+      const reference = await loadReference(db);
+      await insertTestRelease(db, reference, { label: '2025-Q4', cutoff: '2025-12-31' });
+      await insertTestRelease(db, reference, { label: '2026-Q3' });
+    },
   });
 
   it('goes from the home page to a filtered field-office map with the form, JavaScript off', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await fixture.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     const external: string[] = [];
     page.on('request', (req) => {
-      if (!req.url().startsWith(server.origin)) external.push(req.url());
+      if (!req.url().startsWith(fixture.origin)) external.push(req.url());
     });
-    await page.goto(`${server.origin}/`);
+    await page.goto(`${fixture.origin}/`);
     expect(await page.textContent('#latest-heading')).toContain('2026-Q3');
     await page.click('text=Explore the maps');
     expect(new URL(page.url()).pathname).toBe('/map');
@@ -103,9 +91,9 @@ describeWithChromium('the public site in Chromium', () => {
   });
 
   it('shows the standalone map as an image another page can embed', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await fixture.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${server.origin}/map/states.svg`);
+    await page.goto(`${fixture.origin}/map/states.svg`);
     expect(await page.locator('svg title').first().textContent()).toBe('Reports by state');
     await context.close();
   });
@@ -119,12 +107,12 @@ describeWithChromium('the public site in Chromium', () => {
     '/methodology',
     '/es/map',
   ])('%s fits a 320 px screen without sideways scrolling', async (route) => {
-    const context = await browser.newContext({
+    const context = await fixture.browser.newContext({
       javaScriptEnabled: false,
       viewport: { width: 320, height: 640 },
     });
     const page = await context.newPage();
-    await page.goto(`${server.origin}${route}`);
+    await page.goto(`${fixture.origin}${route}`);
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
@@ -167,9 +155,9 @@ describeWithChromium('the public site in Chromium', () => {
     '/status',
   ];
   it.each(AXE_PAGES)('%s has no axe-core violations', async (route) => {
-    const context = await browser.newContext({ javaScriptEnabled: true, bypassCSP: true });
+    const context = await fixture.browser.newContext({ javaScriptEnabled: true, bypassCSP: true });
     const page = await context.newPage();
-    const response = await page.goto(`${server.origin}${route}`);
+    const response = await page.goto(`${fixture.origin}${route}`);
     expect(response?.status()).toBe(200);
     expect(await axeViolations(page)).toEqual([]);
     await context.close();

@@ -1,8 +1,5 @@
 /// <reference lib="dom" />
-import type { Browser } from 'playwright-core';
-import { buildTestApp } from '../support/app';
-import { hasChromium, launchChromium, listen } from '../support/browser';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { hasChromium, useBrowserApp } from '../support/browser';
 
 // As a reporter on Tor Browser at "Safest" would meet the site: JavaScript off.
 const describeWithChromium = hasChromium ? describe : describe.skip;
@@ -13,29 +10,16 @@ if (!hasChromium) {
 }
 
 describeWithChromium('the portal in Chromium with JavaScript disabled', () => {
-  let database: TestDatabase;
-  let browser: Browser;
-  let server: { origin: string; close(): Promise<void> };
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    server = await listen((await buildTestApp(database.db)).app);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await database?.destroy();
-  });
+  const fixture = useBrowserApp();
 
   it('opens the English home page, follows the language switch to Spanish and back', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await fixture.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     const external: string[] = [];
     page.on('request', (req) => {
-      if (!req.url().startsWith(server.origin)) external.push(req.url());
+      if (!req.url().startsWith(fixture.origin)) external.push(req.url());
     });
-    await page.goto(`${server.origin}/`);
+    await page.goto(`${fixture.origin}/`);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.textContent('h1')).toContain('counted');
 
@@ -55,12 +39,12 @@ describeWithChromium('the portal in Chromium with JavaScript disabled', () => {
   });
 
   it('fits a 320 px wide phone screen without sideways scrolling', async () => {
-    const context = await browser.newContext({
+    const context = await fixture.browser.newContext({
       javaScriptEnabled: false,
       viewport: { width: 320, height: 640 },
     });
     const page = await context.newPage();
-    await page.goto(`${server.origin}/es/`);
+    await page.goto(`${fixture.origin}/es/`);
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );

@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { chromium, type Browser } from 'playwright-core';
+import type { Db } from '../../src/platform/db';
+import { buildTestApp } from './app';
+import { createTestDatabase, type TestDatabase } from './database';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -39,4 +42,37 @@ export async function listen(app: Express): Promise<{ origin: string; close(): P
         server.close(() => resolve());
       }),
   };
+}
+
+export interface BrowserApp {
+  database: TestDatabase;
+  browser: Browser;
+  origin: string;
+}
+
+/**
+ * Registers beforeAll/afterAll for a browser test file: a fresh database (optionally prepared), the app
+ * served on loopback and Debian's Chromium. The returned object's fields are set once beforeAll has run.
+ */
+export function useBrowserApp(
+  options: {
+    prepare?: (db: Db) => Promise<void>;
+    buildApp?: (db: Db) => Promise<{ app: Express }>;
+  } = {},
+): BrowserApp {
+  const fixture = {} as BrowserApp;
+  let server: { origin: string; close(): Promise<void> } | undefined;
+  beforeAll(async () => {
+    fixture.database = await createTestDatabase();
+    await options.prepare?.(fixture.database.db);
+    server = await listen((await (options.buildApp ?? buildTestApp)(fixture.database.db)).app);
+    fixture.origin = server.origin;
+    fixture.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await fixture.browser?.close();
+    await server?.close();
+    await fixture.database?.destroy();
+  });
+  return fixture;
 }
