@@ -162,12 +162,19 @@ async function submitOne(lang: 'en' | 'es'): Promise<Attempt> {
   };
 }
 
+// Receipts handed out so far, so the test waits on progress rather than on a fixed time (CI may be busy).
+let receipted = 0;
+
 /** `workers` reporters sending one report after another until `stop()` says so. */
 function reporters(workers: number, stop: () => boolean): Promise<Attempt[]> {
   return Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
       const attempts: Attempt[] = [];
-      while (!stop()) attempts.push(await submitOne(worker % 2 === 0 ? 'en' : 'es'));
+      while (!stop()) {
+        const attempt = await submitOne(worker % 2 === 0 ? 'en' : 'es');
+        if (attempt.status === 200) receipted++;
+        attempts.push(attempt);
+      }
       return attempts;
     }),
   ).then((lists) => lists.flat());
@@ -175,11 +182,16 @@ function reporters(workers: number, stop: () => boolean): Promise<Attempt[]> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const started = performance.now();
+  while (!condition() && performance.now() - started < timeoutMs) await sleep(50);
+}
+
 describeOnServer('a database outage while reports are being sent', () => {
   it('answers 503 during it, recovers by itself, and stores exactly the reports that got a receipt', async () => {
     let stopped = false;
     const running = reporters(6, () => stopped);
-    await sleep(1500);
+    await waitFor(() => receipted >= 3, 60_000);
 
     // The outage: refuse new connections, then terminate every backend of the app, for three seconds.
     await relay.refuse();
@@ -203,7 +215,8 @@ describeOnServer('a database outage while reports are being sent', () => {
       }
       await sleep(100);
     }
-    await sleep(1500);
+    const receiptedAtRecovery = receipted;
+    await waitFor(() => receipted >= receiptedAtRecovery + 3, 60_000);
     stopped = true;
     const attempts = await running;
 
