@@ -8,6 +8,7 @@ import request from 'supertest';
 import type { Db } from '../../src/platform/db';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
+  canaryHeaders,
   addDeskKey,
   buildIntakeApp,
   encode,
@@ -127,14 +128,8 @@ describeOnServer("the machine's PostgreSQL", () => {
   });
 
   it('finds none of a report’s request headers, receipt or narrative in the app log, the server log or a pg_dump', async () => {
-    const canary = `canary${randomBytes(6).toString('hex')}`;
-    const address = `198.51.100.${1 + (randomBytes(1)[0]! % 250)}`;
+    const { canary, address, headers } = canaryHeaders();
     const narrative = `narrative-${canary}`;
-    const headers = {
-      'User-Agent': `Mozilla/5.0 ${canary}-agent`,
-      'X-Forwarded-For': address,
-      Referer: `https://${canary}-referer.example/page`,
-    };
     const form = await request(testApp.app).get('/es/report').set(headers).expect(200);
     const sent = await request(testApp.app)
       .post('/es/report')

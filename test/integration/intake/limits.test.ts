@@ -1,3 +1,4 @@
+import type { Express } from 'express';
 import request from 'supertest';
 import type { RateLimitSettings } from '../../../src/intake/limits';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
@@ -12,6 +13,16 @@ beforeAll(async () => {
   await addDeskKey(database.db);
 });
 afterAll(() => database.destroy());
+
+// An invalid report (422, nothing stored) from a given forwarded address: enough to spend a limit.
+function invalidReportFrom(app: Express) {
+  return (address: string) =>
+    request(app)
+      .post('/report')
+      .set('X-Forwarded-For', address)
+      .type('form')
+      .send(encode(validReport({ state: '' })));
+}
 
 function settings(perClient: number, global: number): RateLimitSettings {
   return {
@@ -38,12 +49,7 @@ describe('rate limits on POST /report', () => {
 
   it('are not reset by a forged X-Forwarded-For with the default hop count', async () => {
     const { app } = await buildIntakeApp(database.db, { intake: { rateLimits: settings(2, 100) } });
-    const post = (address: string) =>
-      request(app)
-        .post('/report')
-        .set('X-Forwarded-For', address)
-        .type('form')
-        .send(encode(validReport({ state: '' })));
+    const post = invalidReportFrom(app);
     await post('203.0.113.1').expect(422);
     await post('203.0.113.2').expect(422);
     await post('203.0.113.3').expect(429);
@@ -55,12 +61,7 @@ describe('rate limits on POST /report', () => {
       env: { TRUST_PROXY_HOPS: '1' },
       intake: { rateLimits: settings(2, 100) },
     });
-    const post = (address: string) =>
-      request(app)
-        .post('/report')
-        .set('X-Forwarded-For', address)
-        .type('form')
-        .send(encode(validReport({ state: '' })));
+    const post = invalidReportFrom(app);
     await post('203.0.113.1').expect(422);
     await post('203.0.113.1').expect(422);
     await post('203.0.113.1').expect(429);
@@ -72,12 +73,7 @@ describe('rate limits on POST /report', () => {
       env: { TRUST_PROXY_HOPS: '1' },
       intake: { rateLimits: settings(100, 3) },
     });
-    const post = (address: string) =>
-      request(app)
-        .post('/report')
-        .set('X-Forwarded-For', address)
-        .type('form')
-        .send(encode(validReport({ state: '' })));
+    const post = invalidReportFrom(app);
     for (const address of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) await post(address).expect(422);
     const limited = await post('203.0.113.4').expect(429);
     expect(limited.text).toContain('Too many requests');

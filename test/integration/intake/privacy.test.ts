@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import {
+  canaryHeaders,
   addDeskKey,
   buildIntakeApp,
   encode,
@@ -64,13 +64,7 @@ async function findInDatabase(needles: string[]): Promise<string[]> {
 
 describe('a report sent with a unique user agent, forwarded address and referrer', () => {
   it('leaves none of them in the logs or in any column of any table', async () => {
-    const canary = `canary${randomBytes(6).toString('hex')}`;
-    const address = `198.51.100.${1 + (randomBytes(1)[0]! % 250)}`;
-    const headers = {
-      'User-Agent': `Mozilla/5.0 ${canary}-agent`,
-      'X-Forwarded-For': address,
-      Referer: `https://${canary}-referer.example/page`,
-    };
+    const { canary, address, headers } = canaryHeaders();
     const form = await request(testApp.app).get('/es/report').set(headers).expect(200);
     const sent = await request(testApp.app)
       .post('/es/report')

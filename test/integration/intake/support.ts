@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -150,4 +151,19 @@ export async function incompleteReports(db: Db): Promise<number> {
        or (select count(distinct kind) from report_codes c where c.report_id = r.id) <> 3`)
   ).rows as { n: number }[];
   return row?.n ?? -1;
+}
+
+/** Request headers that identify a browser and a route to it, each carrying a unique canary (promise 1 tests). */
+export function canaryHeaders(): { canary: string; address: string; headers: Record<string, string> } {
+  const canary = `canary${randomBytes(6).toString('hex')}`;
+  const address = `198.51.100.${1 + (randomBytes(1)[0]! % 250)}`;
+  return {
+    canary,
+    address,
+    headers: {
+      'User-Agent': `Mozilla/5.0 ${canary}-agent`,
+      'X-Forwarded-For': address,
+      Referer: `https://${canary}-referer.example/page`,
+    },
+  };
 }
