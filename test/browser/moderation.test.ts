@@ -24,17 +24,28 @@ describeWithChromium('the moderation desk in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/moderate/login');
     await page.fill('#username', admin.username);
     await page.fill('#password', admin.password);
-    await page.click('button[type=submit]');
+    // Wait for each form's answer to load: on a busy machine the click returns before the next page is in.
+    await Promise.all([page.waitForURL('**/moderate/login/code'), page.click('button[type=submit]')]);
     expect(new URL(page.url()).pathname).toBe('/moderate/login/code');
     expect(await page.isVisible('svg.totp-qr')).toBe(true);
     const secret = (await page.textContent('code.totp-secret'))!.trim();
     await page.fill('#code', totpCode(secret));
-    await page.click('form[action="/moderate/login/code"] button[type=submit]');
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/moderate'),
+      page.click('form[action="/moderate/login/code"] button[type=submit]'),
+    ]);
     expect(new URL(page.url()).pathname).toBe('/moderate');
     expect(await page.isVisible(`tr[data-report="${approve}"]`)).toBe(true);
 
     await page.check(`#pick-${approve}`);
-    await page.click('form[action="/moderate/approve"] button[type=submit]');
+    await Promise.all([
+      page.waitForResponse(
+        (response) =>
+          response.request().method() === 'GET' && new URL(response.url()).pathname === '/moderate',
+      ),
+      page.click('form[action="/moderate/approve"] button[type=submit]'),
+    ]);
+    await page.waitForLoadState();
     expect(new URL(page.url()).pathname).toBe('/moderate');
     expect(await page.isVisible(`tr[data-report="${approve}"]`)).toBe(false);
     expect(await page.isVisible(`tr[data-report="${keep}"]`)).toBe(true);
