@@ -16,6 +16,7 @@ import {
   renewSession,
   requireAdmin,
   requireModerator,
+  saveSession,
   sessionCookieName,
   verifyCsrf,
 } from './session';
@@ -85,6 +86,7 @@ export function accountsRouter(deps: AccountsRouterDeps): Router {
     await renewSession(req, sessionSecret);
     req.session.pendingModeratorId = result.moderator.id;
     await carryDesk(req, sessionSecret, result.desk);
+    await saveSession(req);
     to(res, '/moderate/login/code');
   });
 
@@ -117,6 +119,7 @@ export function accountsRouter(deps: AccountsRouterDeps): Router {
     req.session.moderatorId = pending;
     await renewSession(req, sessionSecret);
     await accounts.recordLogin(pending, 'login');
+    await saveSession(req);
     to(res, '/moderate');
   });
 

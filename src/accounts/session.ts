@@ -185,6 +185,18 @@ export async function renewSession(req: Request, sessionSecret: Buffer): Promise
   await carryDesk(req, sessionSecret, desk);
 }
 
+/**
+ * Writes the session now, before the redirect that depends on it. Left to express-session, the write
+ * happens while the response ends: the 303's headers are already out, and a browser follows them at
+ * once, so the next GET could read the session before it was stored and find nobody signed in (seen
+ * in CI as a sign-in landing back on the login page).
+ */
+export function saveSession(req: Request): Promise<void> {
+  return new Promise<void>((resolve, reject) =>
+    req.session.save((error) => (error ? reject(error as Error) : resolve())),
+  );
+}
+
 /** Ends the session server-side (the row is deleted) before the response goes out. */
 export function endSession(req: Request): Promise<void> {
   return new Promise<void>((resolve, reject) =>
