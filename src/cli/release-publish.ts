@@ -18,7 +18,9 @@ async function main(): Promise<void> {
     },
   });
   if (!values.cutoff || (!values.label && !values['dry-run'])) {
-    throw new Error('usage: npm run release:publish -- --cutoff YYYY-MM-DD --label LABEL [--notes TEXT] [--notes-es TEXT] [--dry-run]');
+    throw new Error(
+      'usage: npm run release:publish -- --cutoff YYYY-MM-DD --label LABEL [--notes TEXT] [--notes-es TEXT] [--dry-run]',
+    );
   }
   const config = loadConfig();
   const database = await openDatabase(config);
@@ -52,7 +54,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof AppError ? translate('en', error.message) : error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof AppError
+      ? translate('en', error.message)
+      : error instanceof Error
+        ? error.message
+        : String(error);
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

@@ -1,4 +1,5 @@
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Request, Response } from 'express';
 import { localizedPath } from '../platform/i18n';
 import { answerIfFresh, type Freshness } from './cache';
@@ -6,27 +7,46 @@ import type { FileResult, PageResult, PublicSite } from './site';
 
 // Turns the public site's results into responses: 304 when the client holds the version, otherwise the
 // cached bytes, rendering or building them only on the first request for this version. Text is kept
-// gzipped too and sent so when the client accepts it: maps make pages of 150 KB and more. (No BREACH
-// risk: these responses hold no secret, no token and nothing from the request.)
+// compressed too, in brotli and gzip, and sent so when the client accepts it: the inline map is most of
+// a page. (No BREACH risk: these responses hold no secret, no token and nothing from the request.)
 
-/** A response body as cached: the bytes, and their gzip when compressing is worth it. */
+/** A response body as cached: the bytes, and their compressed forms when compressing is worth it. */
 export interface Body {
   raw: Buffer;
   gzip?: Buffer;
+  br?: Buffer;
 }
 
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+// Brotli's best quality costs ~1 ms per KB, paid once per release and page, and off the event loop
+// (zlib runs in libuv's thread pool); past a quarter megabyte a middling quality is nearly as small.
+const brotliQuality = (bytes: number): number => (bytes <= 256 * 1024 ? 11 : 6);
+
 /** Wraps content for the cache, compressing text once here rather than on every request. */
-export function toBody(content: string | Uint8Array, text: boolean): Body {
+export async function toBody(content: string | Uint8Array, text: boolean): Promise<Body> {
   const raw =
     typeof content === 'string'
       ? Buffer.from(content, 'utf8')
       : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-  return text && raw.byteLength > 1024 ? { raw, gzip: gzipSync(raw, { level: 6 }) } : { raw };
+  if (!text || raw.byteLength <= 1024) return { raw };
+  const [gz, br] = await Promise.all([
+    gzipAsync(raw, { level: 9 }),
+    brotliAsync(raw, {
+      params: {
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+        [constants.BROTLI_PARAM_QUALITY]: brotliQuality(raw.byteLength),
+        [constants.BROTLI_PARAM_SIZE_HINT]: raw.byteLength,
+      },
+    }),
+  ]);
+  return { raw, gzip: gz, br };
 }
 
-/** Cache size of a body: both encodings are kept. */
+/** Cache size of a body: every encoding is kept. */
 export function bodySize(body: Body): number {
-  return body.raw.byteLength + (body.gzip?.byteLength ?? 0);
+  return body.raw.byteLength + (body.gzip?.byteLength ?? 0) + (body.br?.byteLength ?? 0);
 }
 
 function render(res: Response, view: string, data: object): Promise<string> {
@@ -37,7 +57,18 @@ function render(res: Response, view: string, data: object): Promise<string> {
   });
 }
 
-// Sends the body in the encoding the client accepts; each encoding has its own strong ETag.
+type Encoding = 'br' | 'gzip' | 'identity';
+
+// Brotli whenever it is accepted: browsers list gzip first ("gzip, deflate, br"), and the client's
+// order, which content negotiation follows, says nothing about which they prefer.
+function preferredEncoding(req: Request): Encoding {
+  if (req.acceptsEncodings('br') === 'br') return 'br';
+  if (req.acceptsEncodings('gzip') === 'gzip') return 'gzip';
+  return 'identity';
+}
+
+// Sends the body in the best encoding the client accepts; each encoding has its own strong ETag, since
+// the bytes differ.
 function sendBody(
   req: Request,
   res: Response,
@@ -46,17 +77,23 @@ function sendBody(
   text: boolean,
 ): Promise<void> | void {
   if (text) res.vary('Accept-Encoding');
-  const gzip = text && req.acceptsEncodings('gzip', 'identity') === 'gzip';
-  const tagged = gzip ? { ...freshness, etag: freshness.etag.replace(/"$/, '-gz"') } : freshness;
-  if (answerIfFresh(req, res, tagged)) return;
+  const wanted: Encoding = text ? preferredEncoding(req) : 'identity';
+  const encoded: Freshness =
+    wanted === 'identity' ? freshness : { ...freshness, etag: freshness.etag.replace(/"$/, `-${wanted}"`) };
+  // A client holding this version's plain bytes (sent when a body is too small to compress) is as
+  // fresh as one holding the compressed ones: both are this release.
+  const holdsPlain = wanted !== 'identity' && (req.get('If-None-Match') ?? '').includes(freshness.etag);
+  if (answerIfFresh(req, res, holdsPlain ? freshness : encoded)) return;
   return body().then((b) => {
-    if (gzip && b.gzip) {
-      res.set('Content-Encoding', 'gzip');
-      res.send(b.gzip);
-    } else {
-      if (gzip) res.set('ETag', freshness.etag);
+    const compressed = wanted === 'identity' ? undefined : b[wanted];
+    if (!compressed) {
+      // Too small to be worth compressing: sent as is, under the plain tag.
+      if (wanted !== 'identity') res.set('ETag', freshness.etag);
       res.send(b.raw);
+      return;
     }
+    res.set('Content-Encoding', wanted);
+    res.send(compressed);
   });
 }
 

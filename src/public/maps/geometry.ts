@@ -1,7 +1,8 @@
-import { geoAlbersUsa, geoPath } from 'd3-geo';
+import { geoAlbersUsa } from 'd3-geo';
 import { feature, merge, mesh } from 'topojson-client';
 import type { GeometryObject, MultiPolygon, Polygon } from 'topojson-specification';
 import { loadAlbersCounties, loadLonLatStates, type CountiesTopology } from './atlas';
+import { compactPath } from './compact-path';
 import { buildInsets } from './insets';
 import { ALBERS_SCALE, ALBERS_TRANSLATE } from './layout';
 import type { AreaShape, FieldOfficeRef, MapGeometry, MapReference, OfficeMarker } from './types';
@@ -13,21 +14,21 @@ import type { AreaShape, FieldOfficeRef, MapGeometry, MapReference, OfficeMarker
 export function buildMapGeometry(reference: MapReference): MapGeometry {
   const counties = loadAlbersCounties();
   // The atlas is already projected, so the path generator only formats coordinates.
-  const path = geoPath().digits(1);
+  const path = compactPath();
   const stateObjects = new Map(counties.objects.states.geometries.map((g) => [String(g.id), g]));
 
   const states: AreaShape[] = [];
   for (const s of reference.states) {
     const object = stateObjects.get(s.fips);
     if (object)
-      states.push({ key: s.usps, name: s.name, d: path(feature(counties, object as GeometryObject)) ?? '' });
+      states.push({ key: s.usps, name: s.name, d: path(feature(counties, object as GeometryObject)) });
   }
 
   const officeCounties = assignCounties(counties, reference);
   const offices: AreaShape[] = reference.fieldOffices.map((office) => ({
     key: office.code,
     name: office.name,
-    d: path(merge(counties, officeCounties.get(office.code) ?? [])) ?? '',
+    d: path(merge(counties, officeCounties.get(office.code) ?? [])),
   }));
 
   const projection = geoAlbersUsa().scale(ALBERS_SCALE).translate(ALBERS_TRANSLATE);
@@ -50,8 +51,8 @@ export function buildMapGeometry(reference: MapReference): MapGeometry {
     offices,
     officeMarkers,
     insets: buildInsets(loadLonLatStates(), reference.states, officeOf),
-    stateBorders: path(mesh(counties, counties.objects.states, (a, b) => a !== b)) ?? '',
-    nationOutline: path(feature(counties, counties.objects.nation)) ?? '',
+    stateBorders: path(mesh(counties, counties.objects.states, (a, b) => a !== b)),
+    nationOutline: path(feature(counties, counties.objects.nation)),
   };
 }
 

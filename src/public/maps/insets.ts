@@ -1,7 +1,8 @@
-import { geoMercator, geoPath } from 'd3-geo';
+import { geoMercator } from 'd3-geo';
 import { feature } from 'topojson-client';
 import type { GeometryObject } from 'topojson-specification';
 import type { StatesTopology } from './atlas';
+import { compactPath } from './compact-path';
 import { INSET_BOX, STRIP_TOP } from './layout';
 import type { InsetShape, StateRef } from './types';
 
@@ -41,7 +42,7 @@ export function buildInsets(
       ],
       shape,
     );
-    const d = geoPath(projection).digits(1)(shape) ?? '';
+    const d = compactPath(projection)(shape);
     insets.push({ key: usps, name: state.name, officeKey: officeOf(usps), d, box });
   }
   return insets;

@@ -1,3 +1,7 @@
+import { once } from 'node:events';
+import { get, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import request from 'supertest';
 import { loadReference } from '../../../src/reference/store';
 import type { Reference } from '../../../src/reference/types';
@@ -84,5 +88,72 @@ describe('conditional requests', () => {
     const a = await request(testApp.app).get('/data/releases/2025-Q4');
     const b = await request(testApp.app).get('/data/releases/2025-Q4');
     expect(b.text).toBe(a.text);
+  });
+});
+
+describe('compression', () => {
+  // The raw bytes of a response, as sent: supertest would decode them.
+  let origin: string;
+  let server: Server;
+  beforeAll(async () => {
+    server = testApp.app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const fetchRaw = (path: string, acceptEncoding: string, ifNoneMatch?: string) =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; bytes: Buffer }>((resolve, reject) => {
+      const headers = {
+        'accept-encoding': acceptEncoding,
+        ...(ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {}),
+      };
+      get(origin + path, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks) }),
+        );
+      }).on('error', reject);
+    });
+
+  it.each(['/', '/map', '/data/releases/2025-Q4', '/map/states.svg?release=2025-Q4'])(
+    '%s is sent in brotli or gzip as accepted, the same bytes once decoded, under its own ETag',
+    async (path) => {
+      const plain = await fetchRaw(path, 'identity');
+      const br = await fetchRaw(path, 'gzip, deflate, br');
+      const gz = await fetchRaw(path, 'gzip');
+      expect([plain.status, br.status, gz.status]).toEqual([200, 200, 200]);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(br.headers['content-encoding']).toBe('br');
+      expect(gz.headers['content-encoding']).toBe('gzip');
+      expect(brotliDecompressSync(br.bytes).equals(plain.bytes)).toBe(true);
+      expect(gunzipSync(gz.bytes).equals(plain.bytes)).toBe(true);
+      expect(br.bytes.length).toBeLessThan(gz.bytes.length);
+      for (const { headers } of [plain, br, gz]) expect(headers.vary).toMatch(/Accept-Encoding/);
+      const tags = [plain, br, gz].map(({ headers }) => headers.etag!);
+      expect(new Set(tags).size).toBe(3);
+      expect((await fetchRaw(path, 'br', tags[1])).status).toBe(304);
+      // A cache holding the gzip bytes does not get a 304 for a brotli request: those bytes differ.
+      expect((await fetchRaw(path, 'br', tags[2])).status).toBe(200);
+    },
+  );
+
+  it('sends a body too small to compress as it is, and revalidates it whatever the client accepts', async () => {
+    const path = '/api/v1/releases/2025-Q4/tables/national_total';
+    const small = await fetchRaw(path, 'br');
+    expect(small.bytes.length).toBeLessThanOrEqual(1024);
+    expect(small.headers['content-encoding']).toBeUndefined();
+    const plainTag = (await fetchRaw(path, 'identity')).headers.etag!;
+    expect(small.headers.etag).toBe(plainTag);
+    expect((await fetchRaw(path, 'br', plainTag)).status).toBe(304);
+  });
+
+  it('never compresses PNG or ZIP files, which are compressed already', async () => {
+    for (const path of ['/map/states.png?release=2025-Q4', '/data/releases/2025-Q4/all.zip']) {
+      const { status, headers } = await fetchRaw(path, 'br, gzip');
+      expect(status).toBe(200);
+      expect(headers['content-encoding']).toBeUndefined();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { geoAlbersUsa } from 'd3-geo';
 import { buildMapGeometry } from '../../../src/public/maps/geometry';
 import type { MapGeometry, MapReference } from '../../../src/public/maps/types';
-import { pathContains, pathNear } from './path-geometry';
+import { pathContains, pathNear, ringsOf } from './path-geometry';
 import { loadMapReference } from './reference-fixture';
 
 let reference: MapReference;
@@ -23,7 +23,7 @@ describe('buildMapGeometry', () => {
     const expected = reference.states.filter((s) => s.type !== 'territory').map((s) => s.usps);
     expect(expected).toHaveLength(51);
     expect(geometry.states.map((s) => s.key).sort()).toEqual([...expected].sort());
-    for (const s of geometry.states) expect(s.d).toMatch(/^M[\d.,-]/);
+    for (const s of geometry.states) expect(ringsOf(s.d).length).toBeGreaterThan(0);
   });
 
   it('projects Puerto Rico, the Virgin Islands, Guam, the Northern Marianas and American Samoa into the inset', () => {
@@ -31,11 +31,11 @@ describe('buildMapGeometry', () => {
     for (const t of geometry.insets) {
       expect(t.d.length).toBeGreaterThan(20);
       // every point of the shape stays inside its frame
-      for (const [, x, y] of t.d.matchAll(/([\d.-]+),([\d.-]+)/g)) {
-        expect(Number(x)).toBeGreaterThanOrEqual(t.box.x);
-        expect(Number(x)).toBeLessThanOrEqual(t.box.x + t.box.width);
-        expect(Number(y)).toBeGreaterThanOrEqual(t.box.y);
-        expect(Number(y)).toBeLessThanOrEqual(t.box.y + t.box.height);
+      for (const [x, y] of ringsOf(t.d).flat()) {
+        expect(x).toBeGreaterThanOrEqual(t.box.x);
+        expect(x).toBeLessThanOrEqual(t.box.x + t.box.width);
+        expect(y).toBeGreaterThanOrEqual(t.box.y);
+        expect(y).toBeLessThanOrEqual(t.box.y + t.box.height);
       }
     }
   });

@@ -1,18 +1,39 @@
-// Reads the M/L/Z path strings d3-geo writes back into rings, so tests can ask whether a point lies
-// inside a drawn shape (even-odd rule, as the renderer fills them).
+// Reads the map's path strings back into rings (absolute M/L and relative m/l with implicit repeats, Z),
+// so tests can ask whether a point lies inside a drawn shape (even-odd rule, as the renderer fills them).
 
 type Ring = [number, number][];
 
-/** Splits a d3-geo path string into closed rings of points. */
+const TOKEN = /[MmLlZz]|-?(?:\d+\.?\d*|\.\d+)/g;
+
+/** Splits a path string into closed rings of absolute points. */
 export function ringsOf(d: string): Ring[] {
   const rings: Ring[] = [];
-  for (const part of d.split('M').filter(Boolean)) {
-    const ring: Ring = part
-      .replace(/Z/g, '')
-      .split('L')
-      .filter(Boolean)
-      .map((pair) => pair.split(',').map(Number) as [number, number]);
-    rings.push(ring);
+  const tokens = d.match(TOKEN) ?? [];
+  let command = 'M';
+  let x = 0;
+  let y = 0;
+  let ring: Ring | undefined;
+  for (let i = 0; i < tokens.length;) {
+    const token = tokens[i]!;
+    if (/[A-Za-z]/.test(token)) {
+      command = token;
+      i += 1;
+      if (command === 'Z' || command === 'z') ring = undefined;
+      continue;
+    }
+    const a = Number(tokens[i]);
+    const b = Number(tokens[i + 1]);
+    i += 2;
+    const relative = command === 'm' || command === 'l';
+    x = relative ? x + a : a;
+    y = relative ? y + b : b;
+    if (command === 'M' || command === 'm' || !ring) {
+      ring = [];
+      rings.push(ring);
+      // Pairs after a moveto are implicit linetos of the same kind.
+      command = command === 'm' ? 'l' : command === 'M' ? 'L' : command;
+    }
+    ring.push([x, y]);
   }
   return rings;
 }
