@@ -23,7 +23,7 @@ import {
   toMapReference,
   type MapSelection,
 } from './map-view';
-import { buildMapGeometry, svgToPngAsync, type MapGeometry } from './maps';
+import { loadMapGeometry, svgToPngAsync, type MapGeometry } from './maps';
 import { methodologyModel } from './methodology';
 import type { MapFileQuery, MapQuery } from './params';
 import { dataPageModel, longDate, releaseHeader } from './release-view';
@@ -91,8 +91,8 @@ export function createPublicSite(deps: {
   // Standalone SVGs, kept apart from the files cache: their PNG twins are rendered from them.
   const svgs = new ByteLru<string>(cacheBytes / 8, byteSize);
   let geometry: MapGeometry | undefined;
-  // Built on first use (tens of milliseconds), then shared by every render: it changes only with the reference.
-  const getGeometry = (): MapGeometry => (geometry ??= buildMapGeometry(toMapReference(reference)));
+  // Read on first use, then shared by every render: prebuilt, unless the reference data changed since.
+  const getGeometry = (): MapGeometry => (geometry ??= loadMapGeometry(toMapReference(reference)).geometry);
 
   async function resolve(label: string | undefined): Promise<Resolved | undefined> {
     const latest = await catalog.latest();

@@ -7,7 +7,7 @@ export async function loadReference(db: Db): Promise<Reference> {
     db('states').select('usps', 'name_en', 'name_es', 'fips', 'type').orderBy('name_en'),
     db('field_offices').select('code', 'name', 'city', 'state', 'lat', 'lon').orderBy('name'),
     db('field_office_areas').select('office', 'state', 'whole_state').orderBy(['office', 'state']),
-    db('aor_split_counties').select('county_fips', 'county_name', 'state', 'office').orderBy('county_name'),
+    db('aor_split_counties').select('county_fips', 'county_name', 'state', 'office').orderBy(['county_name', 'county_fips']),
     db('codes').select('*').orderBy(['kind', 'position']),
   ]);
   const areas: OfficeArea[] = areaRows.map((row: Record<string, unknown>) => ({

@@ -56,7 +56,7 @@ export interface OfficeMarker {
   y: number;
 }
 
-/** Precomputed path strings for both views; built once at start-up by buildMapGeometry. */
+/** Precomputed path strings for both views: built once by buildMapGeometry, or prebuilt (prebuilt.ts). */
 export interface MapGeometry {
   states: readonly AreaShape[];
   offices: readonly AreaShape[];
