@@ -72,7 +72,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(assets.middleware);
   app.use(healthRouter(deps.db));
   app.use(securityTxtRouter(deps.config.origin, deps.today ?? (() => new Date())));
-  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  // Only POSTs carry forms; every GET, the public pages above all, skips the parser.
+  const parseForm = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
+  app.use((req, res, next) => (req.method === 'POST' ? parseForm(req, res, next) : next()));
 
   const today = deps.today ?? (() => new Date());
   const testCost = deps.config.NODE_ENV === 'test' ? TEST_ARGON2 : undefined;
