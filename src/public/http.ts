@@ -38,6 +38,8 @@ export async function toBody(content: string | Uint8Array, text: boolean): Promi
         [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
         [constants.BROTLI_PARAM_QUALITY]: brotliQuality(raw.byteLength),
         [constants.BROTLI_PARAM_SIZE_HINT]: raw.byteLength,
+        // A window no larger than the body: the default 16 MB one is memory taken for nothing.
+        [constants.BROTLI_PARAM_LGWIN]: Math.min(24, Math.max(16, Math.ceil(Math.log2(raw.byteLength)))),
       },
     }),
   ]);
