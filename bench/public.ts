@@ -1,22 +1,20 @@
 // The public site against a minimal page: `npx tsx bench/public.ts` (embedded database) or with
-// DATABASE_URL=postgres://… (creates and drops a scratch database). A child process serves both the app,
-// with one release in it, and a minimal Express 5 + Handlebars page; this process drives each with
-// autocannon in turn and prints throughput as a ratio of the minimal page's, p99 latency, and the child's
-// peak RSS. Budgets (DESIGN section 7): at least 60% of the minimal page, p99 ≤ 50 ms at 50 connections,
+// DATABASE_URL=postgres://… (creates and drops a scratch database). A child process (bench/public-server.ts,
+// compiled as `npm start` compiles the app, so its figures are the deployed portal's) serves the app, with
+// one release in it, and a minimal Express 5 + Handlebars page; this process drives each with autocannon
+// in turn and prints throughput as a ratio of the minimal page's, p99 latency, and the child's peak RSS.
+// Budgets (DESIGN section 7): at least 60% of the minimal page, p99 ≤ 50 ms at 50 connections,
 // RSS ≤ 200 MB.
-import { fork } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import express from 'express';
-import Handlebars from 'handlebars';
-import { createApp } from '../src/app';
-import { loadConfig } from '../src/platform/config';
+import { buildSync } from 'esbuild';
 import { migrateToLatest, openDb, type Db } from '../src/platform/db';
-import { startEmbeddedDatabase } from '../src/platform/embedded-db';
-import { createLogger } from '../src/platform/logger';
+import { fromRoot, ROOT } from '../src/platform/paths';
 import { loadReference } from '../src/reference/store';
 import { insertTestRelease } from '../test/support/public-release';
-import { EMBEDDED_MAX_CONNECTIONS } from '../src/platform/database';
+import type { FromServer, ToServer } from './public-server';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -24,55 +22,48 @@ const LABEL = '2026-Q3';
 
 const TARGETS = ['/', '/map', '/data', `/data/releases/${LABEL}/by_state.csv`];
 
-// A page as small as an Express 5 + Handlebars page gets: the yardstick for "served from a release".
-function minimalApp(): express.Express {
-  const app = express();
-  const template = Handlebars.compile(
-    '<!doctype html><html lang="{{lang}}"><head><title>{{title}}</title></head><body><h1>{{title}}</h1><p>{{text}}</p></body></html>',
-  );
-  app.get('/', (_req, res) => {
-    res.type('html').send(template({ lang: 'en', title: 'Minimal', text: 'Hello.' }));
-  });
-  return app;
-}
-
-function listen(app: express.Express): Promise<number> {
-  return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : 0);
-    });
-  });
-}
-
 async function seed(db: Db): Promise<void> {
   await migrateToLatest(db);
   await insertTestRelease(db, await loadReference(db), { label: LABEL });
 }
 
-// Child: the database (embedded unless a URL is given), the app and the minimal page.
-async function serve(url: string | undefined): Promise<void> {
-  const embedded = url ? undefined : await startEmbeddedDatabase();
-  const db = openDb(url ?? embedded!.url, { maxConnections: url ? 10 : EMBEDDED_MAX_CONNECTIONS });
-  if (embedded) await seed(db);
-  const app = createApp({
-    config: loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent' }),
-    db,
-    reference: await loadReference(db),
-    secrets: { receipt: randomBytes(32), session: randomBytes(32) },
-    logger: createLogger({ level: 'silent' }),
+// The app as `npm start` builds it, plus the bench's server script beside it (its imports of ../src
+// then resolve to the compiled app).
+function compileServer(): string {
+  execFileSync(process.execPath, [fromRoot('scripts/build.mjs')], { stdio: 'inherit' });
+  const outfile = fromRoot('dist/bench/public-server.js');
+  buildSync({
+    entryPoints: [fromRoot('bench/public-server.ts')],
+    outfile,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
   });
-  let peak = 0;
-  setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50).unref();
-  process.on('message', (message: string) => {
-    if (message === 'rss') process.send?.({ rss: process.memoryUsage().rss, peak, cpu: process.cpuUsage() });
-    if (message === 'stop')
-      void db
-        .destroy()
-        .then(() => embedded?.stop())
-        .then(() => process.exit(0));
+  return outfile;
+}
+
+/** The Node flags `npm start` runs the portal with (the heap limit among them). */
+function startFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  return manifest.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
+/** Waits for the child's next message of a kind. */
+function receive<K extends FromServer['kind']>(
+  child: ChildProcess,
+  kind: K,
+): Promise<Extract<FromServer, { kind: K }>> {
+  return new Promise((resolve) => {
+    const listener = (message: FromServer): void => {
+      if (message.kind !== kind) return;
+      child.off('message', listener);
+      resolve(message as Extract<FromServer, { kind: K }>);
+    };
+    child.on('message', listener);
   });
-  process.send?.({ app: await listen(app), minimal: await listen(minimalApp()) });
 }
 
 interface Run {
@@ -85,7 +76,13 @@ interface Run {
   errors: number;
 }
 
-type Probe = () => Promise<{ rss: number; peak: number; cpu: NodeJS.CpuUsage }>;
+type Probe = () => Promise<Extract<FromServer, { kind: 'probe' }>>;
+
+interface Child {
+  process: ChildProcess;
+  tell(message: ToServer): void;
+  probe: Probe;
+}
 
 async function run(name: string, url: string, seconds: number, probe: Probe): Promise<Run> {
   const before = (await probe()).cpu;
@@ -123,29 +120,46 @@ async function main(): Promise<void> {
     await db.destroy();
     scratch = { name, url: url.toString(), admin };
   }
-  const child = fork(__filename, ['serve', ...(scratch ? [scratch.url] : [])], {
-    execArgv: ['--import', 'tsx'],
-  });
-  const rss: Probe = () =>
-    new Promise((resolve) => {
-      child.once('message', (m: { rss: number; peak: number; cpu: NodeJS.CpuUsage }) => resolve(m));
-      child.send('rss');
+  const serverScript = compileServer();
+  const start = (args: string[]): Child => {
+    const child = fork(serverScript, args, {
+      cwd: ROOT,
+      // Plain Node with `npm start`'s flags, not this process's tsx loader (fork passes its own flags on).
+      execArgv: process.env.BENCH_NODE_FLAGS?.split(' ') ?? startFlags(),
     });
+    return {
+      process: child,
+      tell: (message) => void child.send(message),
+      probe: () => {
+        const answer = receive(child, 'probe');
+        child.send('probe');
+        return answer;
+      },
+    };
+  };
+  const app = start(['app', ...(scratch ? [scratch.url] : [])]);
+  const yardstick = start(['minimal']);
   try {
-    const ports = await new Promise<{ app: number; minimal: number }>((resolve) =>
-      child.once('message', (m: { app: number; minimal: number }) => resolve(m)),
-    );
-    const origin = `http://127.0.0.1:${ports.app}`;
-    const atStart = (await rss()).rss;
-    // Warm up: the first request of each page builds its cache entry (and the map geometry).
-    for (const path of TARGETS) await run(`warm ${path}`, origin + path, 1, rss);
-    await run('warm minimal', `http://127.0.0.1:${ports.minimal}/`, 1, rss);
-    const warmed = (await rss()).rss;
+    if (!scratch) {
+      // Embedded: the child holds the database; seed it through its socket, then let the app start.
+      const { url } = await receive(app.process, 'database');
+      const db = openDb(url, { maxConnections: 1 });
+      await seed(db);
+      await db.destroy();
+      app.tell('seeded');
+    }
+    const origin = `http://127.0.0.1:${(await receive(app.process, 'listening')).port}`;
+    const minimalUrl = `http://127.0.0.1:${(await receive(yardstick.process, 'listening')).port}/`;
+    const atStart = await app.probe();
+    // Warm up: the first request of each page builds its cache entry (and reads the map geometry).
+    for (const path of TARGETS) await run(`warm ${path}`, origin + path, 1, app.probe);
+    await run('warm minimal', minimalUrl, 1, yardstick.probe);
+    const warmed = await app.probe();
 
-    const minimal = await run('minimal page', `http://127.0.0.1:${ports.minimal}/`, DURATION_S, rss);
+    const minimal = await run('minimal page', minimalUrl, DURATION_S, yardstick.probe);
     const runs: Run[] = [];
-    for (const path of TARGETS) runs.push(await run(path, origin + path, DURATION_S, rss));
-    const memory = await rss();
+    for (const path of TARGETS) runs.push(await run(path, origin + path, DURATION_S, app.probe));
+    const memory = await app.probe();
 
     const mode = serverUrl ? 'PostgreSQL server' : 'embedded PGlite';
     console.log(
@@ -160,7 +174,7 @@ async function main(): Promise<void> {
     for (const r of runs) console.log(line(r));
     const mb = (n: number): string => `${(n / 2 ** 20).toFixed(0)} MB`;
     console.log(
-      `child RSS: ${mb(atStart)} at start, ${mb(warmed)} after warm-up, ${mb(memory.rss)} at the end, ${mb(memory.peak)} peak`,
+      `child RSS (JS heap in use): ${mb(atStart.rss)} (${mb(atStart.heapUsed)}) at start, ${mb(warmed.rss)} (${mb(warmed.heapUsed)}) after warm-up, ${mb(memory.rss)} (${mb(memory.heapUsed)}) at the end, ${mb(memory.peak)} peak`,
     );
 
     const failures = [
@@ -172,8 +186,10 @@ async function main(): Promise<void> {
     console.log(failures.length === 0 ? 'budgets: all met' : `budgets missed:\n  ${failures.join('\n  ')}`);
     if (failures.length > 0) process.exitCode = 1;
   } finally {
-    child.send('stop');
-    await new Promise((resolve) => child.once('exit', resolve));
+    for (const child of [app, yardstick]) {
+      child.tell('stop');
+      await new Promise((resolve) => child.process.once('exit', resolve));
+    }
     if (scratch) {
       await scratch.admin.raw('drop database if exists ?? with (force)', [scratch.name]);
       await scratch.admin.destroy();
@@ -181,5 +197,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === 'serve') void serve(process.argv[3]);
-else void main();
+void main();
