@@ -97,7 +97,8 @@ export function buildFingerprint(reference: Reference): string {
 }
 
 // Pages that follow "the latest release" change when one is published; pinned ones only with a deploy.
-export const MAX_AGE = { latest: 300, pinned: 86400, static: 3600 } as const;
+// Fingerprinted addresses never change what they hold, so they may be kept for a year.
+export const MAX_AGE = { latest: 300, pinned: 86400, static: 3600, fingerprinted: 31536000 } as const;
 
 export interface Freshness {
   etag: string;

@@ -109,6 +109,8 @@ export interface MapRender {
   standalone: boolean;
   caption?: string[];
   idPrefix?: string;
+  /** Inline maps draw their shapes from the sprite at this address (see maps/sprite.ts). */
+  shapesHref?: string;
 }
 
 /** Renders the selection's choropleth as SVG, inline for a page or standalone for embedding. */
@@ -138,6 +140,7 @@ export function renderMap(input: MapRender): string {
     locale: lang,
     names,
     ...(input.idPrefix ? { idPrefix: input.idPrefix } : {}),
+    ...(input.shapesHref ? { shapesHref: input.shapesHref } : {}),
   });
 }
 

@@ -47,6 +47,9 @@ export const MapFileQuery = z
   .refine((q) => !(q.year && q.action), { message: 'public.errors.one_filter' });
 export type MapFileQuery = z.infer<typeof MapFileQuery>;
 
+/** The map shapes take their version (the sprite's fingerprint) and nothing else. */
+export const ShapesQuery = z.object({ v: optional(z.string().regex(/^[0-9a-f]{12}$/)) }).strict();
+
 /** Routes that take no parameters at all. */
 export const NoQuery = z.object({}).strict();
 

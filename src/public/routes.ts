@@ -5,7 +5,7 @@ import { NotFoundError } from '../platform/errors';
 import { localizedPath } from '../platform/i18n';
 import type { Reference } from '../reference/types';
 import { send } from './http';
-import { LABEL, MapFileQuery, MapQuery, NoQuery, parseQuery } from './params';
+import { LABEL, MapFileQuery, MapQuery, NoQuery, parseQuery, ShapesQuery } from './params';
 import { createPublicSite, type PublicSiteOptions } from './site';
 
 // Public pages, maps and downloads, all read from frozen releases. Mounted at / and /es by app.ts.
@@ -49,6 +49,10 @@ export function publicRouter(deps: PublicDeps): Router {
     // The form's single filter select arrives as filter=year:2024; answer with the canonical address.
     if (query.filter) return res.redirect(303, localizedPath(res.locals.lang, site.mapFormTarget(query)));
     await send(req, res, site, await site.map(query, res.locals.lang));
+  });
+
+  router.get('/map/shapes.svg', async (req, res) => {
+    await send(req, res, site, site.shapes(parseQuery(ShapesQuery, req.query).v));
   });
 
   for (const { path, view } of MAP_FILES) {

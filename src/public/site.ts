@@ -24,6 +24,7 @@ import {
   type MapSelection,
 } from './map-view';
 import { loadMapGeometry, svgToPngAsync, type MapGeometry } from './maps';
+import { renderShapeSprite, type ShapeSprite } from './maps/sprite';
 import { methodologyModel } from './methodology';
 import type { MapFileQuery, MapQuery } from './params';
 import { dataPageModel, longDate, releaseHeader } from './release-view';
@@ -93,6 +94,10 @@ export function createPublicSite(deps: {
   let geometry: MapGeometry | undefined;
   // Read on first use, then shared by every render: prebuilt, unless the reference data changed since.
   const getGeometry = (): MapGeometry => (geometry ??= loadMapGeometry(toMapReference(reference)).geometry);
+  let sprite: ShapeSprite | undefined;
+  const getSprite = (): ShapeSprite => (sprite ??= renderShapeSprite(getGeometry()));
+  // Where inline maps take their shapes from: not localized (the shapes have no words), and fingerprinted.
+  const shapesHref = (): string => `/map/shapes.svg?v=${getSprite().version}`;
 
   async function resolve(label: string | undefined): Promise<Resolved | undefined> {
     const latest = await catalog.latest();
@@ -152,6 +157,7 @@ export function createPublicSite(deps: {
             lang,
             standalone: false,
             idPrefix: 'home-map',
+            shapesHref: shapesHref(),
           }),
         ),
         mapHref: `/map?release=${record.label}`,
@@ -216,7 +222,15 @@ export function createPublicSite(deps: {
           selected: a === selection.action,
         })),
         map: new Handlebars.SafeString(
-          renderMap({ geometry: getGeometry(), data: r.data, selection, labeler, lang, standalone: false }),
+          renderMap({
+            geometry: getGeometry(),
+            data: r.data,
+            selection,
+            labeler,
+            lang,
+            standalone: false,
+            shapesHref: shapesHref(),
+          }),
         ),
         rows,
         areaHeader: translate(lang, `public.dimensions.${selection.view}`),
@@ -267,6 +281,21 @@ export function createPublicSite(deps: {
         format === 'svg'
           ? () => svgs.getOrBuild(svgKey, renderSvg)
           : async () => svgToPngAsync(await svgs.getOrBuild(svgKey, renderSvg)),
+    };
+  }
+
+  /** The shape sprite the inline maps draw from; cached for good at its fingerprinted address. */
+  function shapes(version: string | undefined): FileResult {
+    const current = getSprite();
+    return {
+      kind: 'file',
+      type: 'image/svg+xml; charset=utf-8',
+      key: `shapes|${current.version}`,
+      freshness: {
+        etag: `"${fingerprint}-shapes-${current.version}"`,
+        maxAge: version === current.version ? MAX_AGE.fingerprinted : MAX_AGE.static,
+      },
+      build: () => current.svg,
     };
   }
 
@@ -379,6 +408,7 @@ export function createPublicSite(deps: {
     map,
     mapFormTarget,
     mapFile,
+    shapes,
     releasePage,
     releaseList,
     releaseFile,

@@ -78,7 +78,7 @@ describeWithChromium('the public site in Chromium', () => {
     const url = new URL(page.url());
     expect(url.pathname + url.search).toBe('/map?release=2025-Q4&view=field_office&year=2024');
     expect(await page.textContent('h1')).toBe('Reports by ICE field office, 2024');
-    expect(await page.locator('.map-figure svg path title').count()).toBeGreaterThan(20);
+    expect(await page.locator('.map-figure svg use title').count()).toBeGreaterThan(20);
     expect(await page.locator('#map-table-caption').textContent()).toBe('Reports by ICE field office, 2024');
 
     await page.click('a.lang-switch');
@@ -89,6 +89,36 @@ describeWithChromium('the public site in Chromium', () => {
     expect(await context.cookies()).toEqual([]);
     await context.close();
   });
+
+  it.each(['/', '/map', '/es/map?view=field_office'])(
+    "%s paints every shape it draws from the shape file, under the site's CSP",
+    async (route) => {
+      // JavaScript on only to measure the drawing; the CSP stays on, as every visitor gets it.
+      const context = await fixture.browser.newContext();
+      const page = await context.newPage();
+      const complaints: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') complaints.push(message.text());
+      });
+      const shapeFiles: number[] = [];
+      page.on('response', (response) => {
+        if (new URL(response.url()).pathname === '/map/shapes.svg') shapeFiles.push(response.status());
+      });
+      await page.goto(`${fixture.origin}${route}`, { waitUntil: 'load' });
+      const sizes = await page.evaluate(() =>
+        [...document.querySelectorAll<SVGGraphicsElement>('svg.choropleth use')].map((use) => {
+          const box = use.getBBox();
+          return box.width * box.height;
+        }),
+      );
+      expect(sizes.length).toBeGreaterThan(20);
+      expect(sizes.filter((area) => area === 0)).toEqual([]);
+      // One file for all the shapes on the page, fetched once.
+      expect(shapeFiles).toEqual([200]);
+      expect(complaints).toEqual([]);
+      await context.close();
+    },
+  );
 
   it('shows the standalone map as an image another page can embed', async () => {
     const context = await fixture.browser.newContext({ javaScriptEnabled: false });

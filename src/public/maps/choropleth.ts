@@ -1,6 +1,7 @@
 import { computeClasses, classIndex, type MapClass } from './classes';
 import { formatCount } from './format';
 import { renderInset } from './inset-svg';
+import { areaId, BORDERS_ID, insetId, NATION_ID } from './sprite';
 import { BODY_HEIGHT, CAPTION_LINE, HEADER_HEIGHT, MAP_WIDTH } from './layout';
 import { hatchPattern, NO_DATA_FILL, NO_DATA_STROKE, renderLegend } from './legend';
 import { escapeXml, fmt } from './svg';
@@ -35,6 +36,11 @@ export interface ChoroplethOptions {
   names?: ReadonlyMap<string, string>;
   /** Prefix for element ids, so two maps on one page never share one. */
   idPrefix?: string;
+  /**
+   * The address of the shape sprite (sprite.ts): inline maps draw each shape with <use> from it rather
+   * than carrying its path. Unset, every path is written in, as a standalone file needs.
+   */
+  shapesHref?: string;
 }
 
 const FONT_STACK =
@@ -69,12 +75,22 @@ export function renderChoropleth(options: ChoroplethOptions): string {
       `${name}: ${c.kind === 'value' ? formatCount(c.value, locale) : c.kind === 'suppressed' ? suppressedLabel : labels.noData}`,
     );
   const nameOf = (key: string, fallback: string): string => options.names?.get(key) ?? fallback;
+  // One shape: a reference into the sprite, or its path written in.
+  const draw = (spriteId: string, d: string, attributes: string, content = ''): string =>
+    options.shapesHref
+      ? `<use href="${escapeXml(`${options.shapesHref}#${spriteId}`)}" ${attributes}>${content}</use>`
+      : `<path d="${d}" ${attributes}>${content}</path>`;
 
   let showNoData = false;
   const shapes = areas.map((a) => {
     const c = cellOf(a.key);
     if (c.kind === 'none') showNoData = true;
-    return `<path d="${a.d}" fill="${fillOf(c)}"><title>${describe(nameOf(a.key, a.name), c)}</title></path>`;
+    return draw(
+      areaId(view, a.key),
+      a.d,
+      `fill="${fillOf(c)}"`,
+      `<title>${describe(nameOf(a.key, a.name), c)}</title>`,
+    );
   });
 
   const insets = geometry.insets
@@ -88,7 +104,9 @@ export function renderChoropleth(options: ChoroplethOptions): string {
         (view === 'field_office' && office ? ` (${nameOf(office.key, office.name)})` : '');
       // A finer hatch in the insets, where small islands would otherwise fall between the lines.
       const paint = { kind: c.kind, fill: c.kind === 'suppressed' ? `url(#${id}-hatch-fine)` : fillOf(c) };
-      return renderInset(t, paint, describe(name, c), nameOf(t.key, t.name));
+      return renderInset(t, paint, describe(name, c), nameOf(t.key, t.name), (attributes) =>
+        draw(insetId(t.key), t.d, attributes),
+      );
     });
 
   const markers =
@@ -135,9 +153,17 @@ export function renderChoropleth(options: ChoroplethOptions): string {
     // Office borders are drawn heavier than the dashed state borders laid over them, so the two never blur.
     `<g class="areas" stroke="#ffffff" stroke-width="${view === 'state' ? 0.75 : 1.2}" stroke-linejoin="round">${shapes.join('')}</g>`,
     view === 'field_office'
-      ? `<path class="state-borders" d="${geometry.stateBorders}" fill="none" stroke="#ffffff" stroke-opacity="0.7" stroke-width="0.4" stroke-dasharray="2 1.5"/>`
+      ? draw(
+          BORDERS_ID,
+          geometry.stateBorders,
+          'class="state-borders" fill="none" stroke="#ffffff" stroke-opacity="0.7" stroke-width="0.4" stroke-dasharray="2 1.5"',
+        )
       : '',
-    `<path class="nation" d="${geometry.nationOutline}" fill="none" stroke="${NO_DATA_STROKE}" stroke-width="0.6"/>`,
+    draw(
+      NATION_ID,
+      geometry.nationOutline,
+      `class="nation" fill="none" stroke="${NO_DATA_STROKE}" stroke-width="0.6"`,
+    ),
     markers,
     `<g class="insets">${insets.join('')}</g>`,
     legend,

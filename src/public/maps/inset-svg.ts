@@ -12,8 +12,17 @@ export interface InsetPaint {
   kind: 'value' | 'suppressed' | 'none';
 }
 
-/** Draws one territory inset: frame, shape, and its name under the frame; `title` is already escaped. */
-export function renderInset(t: InsetShape, paint: InsetPaint, title: string, label: string): string {
+/**
+ * Draws one territory inset: frame, shape, and its name under the frame; `title` is already escaped.
+ * `shape` writes the territory's shape with the given attributes (its path, or a reference to it).
+ */
+export function renderInset(
+  t: InsetShape,
+  paint: InsetPaint,
+  title: string,
+  label: string,
+  shape: (attributes: string) => string,
+): string {
   const { x, y, width, height } = t.box;
   const cx = fmt(x + width / 2);
   const text = wrapLabel(label)
@@ -30,7 +39,7 @@ export function renderInset(t: InsetShape, paint: InsetPaint, title: string, lab
   return (
     `<g><title>${title}</title>` +
     `<rect x="${x}" y="${y}" width="${width}" height="${height}" fill="#ffffff" stroke="#d0d0d0" stroke-width="1"/>` +
-    `<path d="${t.d}" fill="${paint.fill}" ${stroke} stroke-linejoin="round"/>` +
+    shape(`fill="${paint.fill}" ${stroke} stroke-linejoin="round"`) +
     `<g fill="${TEXT_COLOR}" font-size="${INSET_LABEL_SIZE}">${text}</g></g>`
   );
 }
