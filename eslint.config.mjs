@@ -4,7 +4,20 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'data', 'coverage', '.cache', 'public', '*.js', '*.mjs', '*.cjs', 'scripts/*.mjs'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      'data',
+      'coverage',
+      '.cache',
+      'public',
+      '*.js',
+      '*.mjs',
+      '*.cjs',
+      'scripts/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -17,7 +30,11 @@ export default tseslint.config(
       // Promise 1: nothing may read the client address or browser fingerprint headers directly.
       'no-restricted-properties': [
         'error',
-        { object: 'req', property: 'ip', message: 'Promise 1: never read the client IP; use the keyed limiter key.' },
+        {
+          object: 'req',
+          property: 'ip',
+          message: 'Promise 1: never read the client IP; use the keyed limiter key.',
+        },
         { object: 'req', property: 'ips', message: 'Promise 1: never read client IPs.' },
       ],
     },

@@ -2,7 +2,9 @@
 // which jest's CommonJS loader cannot require, so they are transformed too.
 const shared = {
   testEnvironment: 'node',
-  transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }] },
+  transform: {
+    '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
+  },
   transformIgnorePatterns: ['/node_modules/(?!(d3-geo|d3-array|internmap|@noble|@scure|topojson-client)/)'],
 };
 

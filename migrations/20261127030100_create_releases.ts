@@ -13,7 +13,9 @@ export async function up(knex: Knex): Promise<void> {
     t.text('notes_en').notNullable().defaultTo('');
     t.text('notes_es').notNullable().defaultTo('');
   });
-  await knex.raw("alter table releases add constraint releases_label_format check (label ~ '^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$')");
+  await knex.raw(
+    "alter table releases add constraint releases_label_format check (label ~ '^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$')",
+  );
   await knex.schema.createTable('release_cells', (t) => {
     t.integer('release_id').notNullable().references('releases.id');
     t.text('table_name').notNullable();
