@@ -96,8 +96,21 @@ export function createPublicSite(deps: {
   const getGeometry = (): MapGeometry => (geometry ??= loadMapGeometry(toMapReference(reference)).geometry);
   let sprite: ShapeSprite | undefined;
   const getSprite = (): ShapeSprite => (sprite ??= renderShapeSprite(getGeometry()));
-  // Where inline maps take their shapes from: not localized (the shapes have no words), and fingerprinted.
-  const shapesHref = (): string => `/map/shapes.svg?v=${getSprite().version}`;
+  // A map inside a page: its shapes come from the sprite's fingerprinted address (not localized: the
+  // shapes have no words), everything else is written in.
+  const inlineMap = (data: ReleaseData, selection: MapSelection, lang: Lang, idPrefix?: string) =>
+    new Handlebars.SafeString(
+      renderMap({
+        geometry: getGeometry(),
+        data,
+        selection,
+        labeler,
+        lang,
+        standalone: false,
+        shapesHref: `/map/shapes.svg?v=${getSprite().version}`,
+        ...(idPrefix ? { idPrefix } : {}),
+      }),
+    );
 
   async function resolve(label: string | undefined): Promise<Resolved | undefined> {
     const latest = await catalog.latest();
@@ -148,18 +161,7 @@ export function createPublicSite(deps: {
         total: cellView(r.data.tables.get('national_total')?.[0], record.threshold, lang),
         statesPublished: byState.filter((c) => c.status === 'published').length,
         statesTotal: byState.length,
-        map: new Handlebars.SafeString(
-          renderMap({
-            geometry: getGeometry(),
-            data: r.data,
-            selection,
-            labeler,
-            lang,
-            standalone: false,
-            idPrefix: 'home-map',
-            shapesHref: shapesHref(),
-          }),
-        ),
+        map: inlineMap(r.data, selection, lang, 'home-map'),
         mapHref: `/map?release=${record.label}`,
       };
     });
@@ -221,17 +223,7 @@ export function createPublicSite(deps: {
           label: labeler.label('action_type', a, lang),
           selected: a === selection.action,
         })),
-        map: new Handlebars.SafeString(
-          renderMap({
-            geometry: getGeometry(),
-            data: r.data,
-            selection,
-            labeler,
-            lang,
-            standalone: false,
-            shapesHref: shapesHref(),
-          }),
-        ),
+        map: inlineMap(r.data, selection, lang),
         rows,
         areaHeader: translate(lang, `public.dimensions.${selection.view}`),
         hasUnknown: rows.some((row) => row.unknown),
