@@ -1,5 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-argument -- knex rows are untyped in tests */
+import { ServerResponse } from 'node:http';
 import request from 'supertest';
+import { KnexSessionStore } from '../../../src/accounts/session-store';
 import { hashSessionId } from '../../../src/accounts/keys';
 import { buildTestApp, type TestApp } from '../../support/app';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
@@ -257,6 +259,65 @@ describe('anonymous pages', () => {
     for (const path of ['/', '/es/', '/report', '/status', '/no-such-page']) {
       const response = await agent.get(path);
       expect(response.headers['set-cookie']).toBeUndefined();
+    }
+  });
+});
+
+describe('the session behind each sign-in redirect', () => {
+  // A browser follows a 303 as soon as it has the headers. express-session, left to itself, stores a
+  // changed session only while the response ends, after the headers are out, so the next GET could find
+  // no session (seen in CI as a sign-in landing back on the login page). Watch the order of the two
+  // events on the server: the real store still writes to Postgres; the spies only note when.
+  it('is stored in the database before the redirect headers are written, at both steps', async () => {
+    const events: string[] = [];
+    const store = KnexSessionStore.prototype;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with its own `this`
+    const realSet = store.set;
+    const setSpy = jest.spyOn(store, 'set').mockImplementation(function (
+      this: KnexSessionStore,
+      sid,
+      data,
+      done,
+    ) {
+      realSet.call(this, sid, data, (error?: unknown) => {
+        events.push('stored');
+        done?.(error);
+      });
+    });
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with its own `this`
+    const realWriteHead = ServerResponse.prototype.writeHead;
+    const headSpy = jest.spyOn(ServerResponse.prototype, 'writeHead').mockImplementation(function (
+      this: ServerResponse,
+      ...args: Parameters<ServerResponse['writeHead']>
+    ) {
+      if (this.req.method === 'POST') events.push(`headers ${this.req.url}`);
+      return realWriteHead.apply(this, args);
+    });
+    try {
+      const account = await createModerator(database.db, 'moderator');
+      const agent = request.agent(testApp.app);
+      const login = await agent.get('/moderate/login').expect(200);
+      events.length = 0;
+      await agent
+        .post('/moderate/login')
+        .type('form')
+        .send({ _csrf: csrfFrom(login.text), username: account.username, password: account.password })
+        .expect(303);
+      // (express-session writes it once more as the response ends, since the id changed: harmless.)
+      expect(events.slice(0, 2)).toEqual(['stored', 'headers /moderate/login']);
+
+      const secret = await totpSecretOf(database.db, account.id);
+      const codePage = await agent.get('/moderate/login/code').expect(200);
+      events.length = 0;
+      await agent
+        .post('/moderate/login/code')
+        .type('form')
+        .send({ _csrf: csrfFrom(codePage.text), code: totpCode(secret) })
+        .expect(303);
+      expect(events.slice(0, 2)).toEqual(['stored', 'headers /moderate/login/code']);
+    } finally {
+      setSpy.mockRestore();
+      headSpy.mockRestore();
     }
   });
 });
