@@ -1,10 +1,10 @@
 // The public site against a minimal page: `npx tsx bench/public.ts` (embedded database) or with
-// DATABASE_URL=postgres://… (creates and drops a scratch database). A child process (bench/public-server.ts,
-// compiled as `npm start` compiles the app, so its figures are the deployed portal's) serves the app, with
-// one release in it, and a minimal Express 5 + Handlebars page; this process drives each with autocannon
-// in turn and prints throughput as a ratio of the minimal page's, p99 latency, and the child's peak RSS.
-// Budgets (DESIGN section 7): at least 60% of the minimal page, p99 ≤ 50 ms at 50 connections,
-// RSS ≤ 200 MB.
+// DATABASE_URL=postgres://… (creates and drops a scratch database). Two child processes run
+// bench/public-server.ts, compiled as `npm start` compiles the app and with its Node flags, so the figures
+// are the deployed portal's: one serves the app with one release in it, the other a minimal Express 5 +
+// Handlebars page. This process drives each with autocannon in turn and prints throughput as a ratio of
+// the minimal page's, p99 latency, and the app process's RSS. Budgets (DESIGN section 7): at least 60%
+// of the minimal page, p99 ≤ 50 ms at 50 connections, RSS ≤ 200 MB.
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
