@@ -1,15 +1,7 @@
 import fc from 'fast-check';
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../../support/database';
-import {
-  addDeskKey,
-  buildIntakeApp,
-  counts,
-  incompleteReports,
-  tokenOf,
-  validReport,
-  type IntakeTestApp,
-} from './support';
+import type { TestDatabase } from '../../support/database';
+import { counts, incompleteReports, tokenOf, validReport, type IntakeTestApp, setUpIntake } from './support';
 
 // Promise 7: no request body can produce a 500 or leave half a report. fast-check sends valid forms
 // with hostile changes (wrong types, arrays for scalars, huge and odd Unicode, prototype keys,
@@ -20,9 +12,7 @@ let database: TestDatabase;
 let testApp: IntakeTestApp;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await addDeskKey(database.db);
-  testApp = await buildIntakeApp(database.db, { intake: { rateLimits: false } });
+  ({ database, testApp } = await setUpIntake({ intake: { rateLimits: false } }));
 });
 afterAll(() => database.destroy());
 

@@ -1,8 +1,7 @@
 import request from 'supertest';
-import { createTestDatabase, type TestDatabase } from '../../support/database';
+import type { TestDatabase } from '../../support/database';
 import {
   canaryHeaders,
-  addDeskKey,
   buildIntakeApp,
   encode,
   receiptOf,
@@ -11,6 +10,7 @@ import {
   tokenOf,
   validReport,
   type IntakeTestApp,
+  setUpIntake,
 } from './support';
 
 // Promise 1 and 2 for the reporter's routes: nothing from the request but the form's fields reaches the
@@ -20,10 +20,8 @@ let database: TestDatabase;
 let testApp: IntakeTestApp;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await addDeskKey(database.db);
   // Debug logging and one trusted proxy hop: the app reads X-Forwarded-For, and logs every request line.
-  testApp = await buildIntakeApp(database.db, { env: { LOG_LEVEL: 'debug', TRUST_PROXY_HOPS: '1' } });
+  ({ database, testApp } = await setUpIntake({ env: { LOG_LEVEL: 'debug', TRUST_PROXY_HOPS: '1' } }));
 });
 afterAll(() => database.destroy());
 

@@ -3,7 +3,6 @@ import { hashReceipt, normalizeReceipt } from '../../../src/intake/receipt';
 import { open, type DeskKeyPair } from '../../../src/reports/seal';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import {
-  addDeskKey,
   buildIntakeApp,
   counts,
   encode,
@@ -15,6 +14,7 @@ import {
   tokenOf,
   validReport,
   type IntakeTestApp,
+  setUpIntake,
 } from './support';
 
 let database: TestDatabase;
@@ -22,9 +22,7 @@ let testApp: IntakeTestApp;
 let desk: DeskKeyPair;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  desk = await addDeskKey(database.db);
-  testApp = await buildIntakeApp(database.db, { intake: { rateLimits: false } });
+  ({ database, testApp, desk } = await setUpIntake({ intake: { rateLimits: false } }));
 });
 afterAll(() => database.destroy());
 

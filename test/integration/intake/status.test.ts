@@ -2,10 +2,8 @@ import request from 'supertest';
 import { generateReceipt } from '../../../src/intake/receipt';
 import { open, seal, type DeskKeyPair } from '../../../src/reports/seal';
 import { insertReportMessage } from '../../../src/reports/store';
-import { createTestDatabase, type TestDatabase } from '../../support/database';
+import type { TestDatabase } from '../../support/database';
 import {
-  addDeskKey,
-  buildIntakeApp,
   counts,
   receiptOf,
   reportIdOf,
@@ -13,6 +11,7 @@ import {
   tokenOf,
   validReport,
   type IntakeTestApp,
+  setUpIntake,
 } from './support';
 
 let database: TestDatabase;
@@ -20,9 +19,7 @@ let testApp: IntakeTestApp;
 let desk: DeskKeyPair;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  desk = await addDeskKey(database.db);
-  testApp = await buildIntakeApp(database.db, { intake: { rateLimits: false } });
+  ({ database, testApp, desk } = await setUpIntake({ intake: { rateLimits: false } }));
   await database.db('releases').insert([
     { label: '2026-Q2', cutoff: '2026-06-30', threshold: 11, published_on: '2026-07-10' },
     { label: '2026-Q3', cutoff: '2026-09-30', threshold: 11, published_on: '2026-10-10' },

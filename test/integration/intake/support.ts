@@ -9,6 +9,7 @@ import type { Db } from '../../../src/platform/db';
 import { createLogger } from '../../../src/platform/logger';
 import { loadReference } from '../../../src/reference/store';
 import { generateDeskKeyPair, type DeskKeyPair } from '../../../src/reports/seal';
+import { createTestDatabase, type TestDatabase } from '../../support/database';
 
 // Helpers for the intake tests: the app with intake options, a desk key, a valid form and row counts.
 
@@ -49,6 +50,15 @@ export async function buildIntakeApp(
     ...(options.intake ? { intake: options.intake } : {}),
   });
   return { app, logs: () => chunks.join('') };
+}
+
+/** A suite's usual start: a fresh database holding a desk key, and the intake app over it. */
+export async function setUpIntake(
+  options: Parameters<typeof buildIntakeApp>[1] = {},
+): Promise<{ database: TestDatabase; testApp: IntakeTestApp; desk: DeskKeyPair }> {
+  const database = await createTestDatabase();
+  const desk = await addDeskKey(database.db);
+  return { database, desk, testApp: await buildIntakeApp(database.db, options) };
 }
 
 /** Adds a desk key pair and returns it, private half included, so tests can open what was sealed. */
