@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- knex rows are untyped in tests */
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { decryptWith, serverKey } from '../../../src/accounts/keys';
 import { seal } from '../../../src/reports/seal';
 import { insertReportMessage } from '../../../src/reports/store';
@@ -303,6 +304,34 @@ describe('decisions', () => {
       .expect(303);
     expect([(await report(first)).status, (await report(second)).status]).toEqual(['approved', 'approved']);
     expect((await agent.get('/moderate?state=OR')).text).not.toContain(first);
+  });
+
+  it('answers a forged batch with 400, never a 500, and approves nothing (property)', async () => {
+    const target = await insertReport(database.db, await buildReport({ state: 'OR', fieldOffice: 'SEA' }));
+    const csrf = csrfFrom((await agent.get('/moderate?state=OR').expect(200)).text);
+    const forged = fc.oneof(
+      // Shapes that pass a loose "36 characters, colon, digits" check but are no uuid or int4.
+      fc.constantFrom(
+        '------------------------------------:1',
+        `${target}:9999999999`,
+        `${target}:0`,
+        `${target}:`,
+      ),
+      fc.constantFrom(target, `${target}:1:1`, `:${target}`, `${target.toUpperCase()}:-1`),
+      fc.string({ maxLength: 40 }).map((text) => `${target.slice(0, 30)}${text}`),
+      fc.string({ unit: 'binary', maxLength: 50 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(forged, async (value) => {
+        const response = await agent
+          .post('/moderate/approve')
+          .type('form')
+          .send({ _csrf: csrf, report: value });
+        expect(response.status).toBe(400);
+      }),
+      { numRuns: 60 },
+    );
+    expect((await report(target)).status).toBe('pending');
   });
 });
 
