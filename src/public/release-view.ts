@@ -7,7 +7,7 @@ import { barChart, columnChart, type Bar } from './charts';
 import { downloadName } from './csv';
 import type { Labeler } from './labels';
 import { formatCount } from './maps/format';
-import { tableView } from './tables-view';
+import { tableId, tableView } from './tables-view';
 
 // What a page says about one release: its label, dates, threshold, citation and notes, and the data page
 // itself (every table, the charts, the downloads). Built once per release and language, then cached.
@@ -82,7 +82,7 @@ function charts(data: ReleaseData, labeler: Labeler, lang: Lang) {
   if (quarterBars.length > 0) {
     list.push({
       id: 'chart-by-quarter',
-      table: 'by_quarter',
+      tableId: tableId('by_quarter'),
       title: translate(lang, 'public.tables.by_quarter.title'),
       svg: safe(
         columnChart({
@@ -105,7 +105,7 @@ function charts(data: ReleaseData, labeler: Labeler, lang: Lang) {
     const id = `chart-${name.replaceAll('_', '-')}`;
     list.push({
       id,
-      table: name,
+      tableId: tableId(name),
       title: translate(lang, `public.tables.${name}.title`),
       svg: safe(
         barChart({

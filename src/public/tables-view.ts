@@ -52,6 +52,11 @@ export function dimensionName(dimension: Dimension, lang: Lang): string {
   return translate(lang, `public.dimensions.${dimension}`);
 }
 
+/** The id of a table's section on the release page, which charts and the downloads list link to. */
+export function tableId(name: string): string {
+  return `table-${name.replaceAll('_', '-')}`;
+}
+
 /** Builds the view of one table of a release in one language. */
 export function tableView(
   name: string,
@@ -63,7 +68,7 @@ export function tableView(
   const dims = tableByName(name).dimensions;
   const base = {
     name,
-    id: `table-${name.replaceAll('_', '-')}`,
+    id: tableId(name),
     title: translate(lang, `public.tables.${name}.title`),
     about: translate(lang, `public.tables.${name}.about`),
     columns: [] as string[],

@@ -86,6 +86,10 @@ describe('with two releases', () => {
       expect(html).not.toMatch(/\sstyle=|<style|<script(?![^>]*\bsrc=)/);
       expect(duplicateIds(html)).toEqual([]);
       expect(untranslated(html)).toEqual([]);
+      // Every link within the page lands on something (a chart's "see the table" once did not).
+      const ids = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
+      const dangling = [...html.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]).filter((id) => !ids.has(id));
+      expect(dangling).toEqual([]);
       inlineSvgs(html);
     },
   );
