@@ -2,6 +2,7 @@ import type { ReleaseCell } from '../releases/audit';
 import type { ReleaseRecord } from '../releases/store';
 import { TABLES, tableByName } from '../releases/tables';
 import { bilingual, type Labeler } from './labels';
+import { citation } from './release-view';
 
 // The API's JSON (/api/v1/…): the same cells as the CSV downloads, with labels in both languages, and
 // links so a script can walk from the list of releases to every table.
@@ -16,7 +17,7 @@ export function releaseJson(record: ReleaseRecord, origin: string, latest: boole
     threshold: record.threshold,
     latest,
     licence: 'CC-BY-4.0',
-    citation: `Represalia, release ${record.label}, published ${record.publishedOn}, CC BY 4.0. ${origin}${base}`,
+    citation: citation(record, 'en', origin),
     notes: { en: record.notesEn, es: record.notesEs },
     links: {
       html: `${origin}${base}`,

@@ -34,6 +34,15 @@ export interface ReleaseHeader {
   href: string;
 }
 
+/** How to cite a release, in the page's language, with the address of its page in that language. */
+export function citation(record: ReleaseRecord, lang: Lang, origin: string): string {
+  return translate(lang, 'public.release.citation', {
+    label: record.label,
+    date: record.publishedOn,
+    url: `${origin}${lang === 'es' ? '/es' : ''}/data/releases/${record.label}`,
+  });
+}
+
 /** The facts every page about a release repeats, in one language. */
 export function releaseHeader(record: ReleaseRecord, lang: Lang, origin: string): ReleaseHeader {
   const path = `/data/releases/${record.label}`;
@@ -45,11 +54,7 @@ export function releaseHeader(record: ReleaseRecord, lang: Lang, origin: string)
     cutoff: longDate(record.cutoff, lang),
     threshold: k,
     fewerThan: translate(lang, 'public.fewer_than', { k }),
-    citation: translate(lang, 'public.release.citation', {
-      label: record.label,
-      date: record.publishedOn,
-      url: `${origin}${lang === 'es' ? '/es' : ''}${path}`,
-    }),
+    citation: citation(record, lang, origin),
     notes: lang === 'es' ? record.notesEs : record.notesEn,
     href: path,
   };

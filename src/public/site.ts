@@ -5,7 +5,7 @@ import { translate, type Lang } from '../platform/i18n';
 import type { Reference } from '../reference/types';
 import type { ReleaseRecord } from '../releases/store';
 import { TABLES } from '../releases/tables';
-import { buildFingerprint, ByteLru, byteSize, MAX_AGE, releaseTag, type Freshness } from './cache';
+import { buildFingerprint, ByteLru, MAX_AGE, releaseTag, type Freshness } from './cache';
 import { bodySize, type Body } from './http';
 import { createReleaseCatalog, type ReleaseData } from './catalog';
 import { codebookModel } from './codebook';
@@ -89,8 +89,6 @@ export function createPublicSite(deps: {
   // Rendered pages and built files share one budget between them.
   const pages = new ByteLru<Body>(cacheBytes / 2, bodySize);
   const files = new ByteLru<Body>(cacheBytes / 2, bodySize);
-  // Standalone SVGs, kept apart from the files cache: their PNG twins are rendered from them.
-  const svgs = new ByteLru<string>(cacheBytes / 8, byteSize);
   let geometry: MapGeometry | undefined;
   // Read on first use, then shared by every render: prebuilt, unless the reference data changed since.
   const getGeometry = (): MapGeometry => (geometry ??= loadMapGeometry(toMapReference(reference)).geometry);
@@ -118,7 +116,7 @@ export function createPublicSite(deps: {
       return latest ? { data: await catalog.data(latest), latest, pinned: false } : undefined;
     const record = await catalog.find(label);
     if (!record) throw new NotFoundError('public.errors.release_not_found');
-    return { data: await catalog.data(record), latest: (await catalog.latest()) ?? record, pinned: true };
+    return { data: await catalog.data(record), latest: latest ?? record, pinned: true };
   }
 
   const freshnessOf = (r: Resolved | undefined, variant = ''): Freshness => ({
@@ -192,9 +190,10 @@ export function createPublicSite(deps: {
     const selection: MapSelection = { view: query.view ?? 'state', year: query.year, action: query.action };
     if (r) checkSelection(r.data, selection);
     const canonical = selectionQuery(query.release, selection);
-    const releases = await catalog.list();
-    return page(lang, '/map', canonical, 'public/map', 'public.map.page_title', freshnessOf(r), () => {
+    return page(lang, '/map', canonical, 'public/map', 'public.map.page_title', freshnessOf(r), async () => {
       if (!r) return { hasRelease: false };
+      // Only a page being built needs the list (for the release picker); cache hits and 304s skip it.
+      const releases = await catalog.list();
       const { record } = r.data;
       const pinned = selectionQuery(record.label, selection);
       const filters = mapFilters(r.data, selection.view);
@@ -268,11 +267,9 @@ export function createPublicSite(deps: {
       freshness,
       disposition: `inline; filename="${name}"`,
       embeddable: true,
-      // PNG renders hold native memory (resvg-js 2.6), so each is rendered once and kept.
-      build:
-        format === 'svg'
-          ? () => svgs.getOrBuild(svgKey, renderSvg)
-          : async () => svgToPngAsync(await svgs.getOrBuild(svgKey, renderSvg)),
+      // Built once and kept in the files cache, like every file (PNG renders also hold native memory in
+      // resvg-js 2.6, one more reason never to render one twice).
+      build: format === 'svg' ? renderSvg : () => svgToPngAsync(renderSvg()),
     };
   }
 
