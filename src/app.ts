@@ -20,6 +20,7 @@ import type { Secrets } from './platform/secrets';
 import { useViews } from './platform/views';
 import { intakeRouter, type IntakeOptions } from './intake/routes';
 import { accountsRouter } from './accounts/routes';
+import { moderationSession } from './accounts/session';
 import { createAccounts } from './accounts/service';
 import { argon2ParamsFor, TEST_ARGON2, type Argon2Params } from './accounts/keys';
 import { moderationRouter } from './moderation/routes';
@@ -88,6 +89,8 @@ export function createApp(deps: AppDeps): Express {
     today,
   });
   const desk = { ...deps, accounts, moderation, releases, sessionSecret: deps.secrets.session };
+  // The desk's session, mounted once and only under /moderate: anonymous routes never see a session.
+  app.use(['/moderate', '/es/moderate'], moderationSession(desk));
   const routers: Router[] = [
     publicRouter(deps),
     intakeRouter(deps),

@@ -12,7 +12,6 @@ import {
   carryDesk,
   deskOf,
   endSession,
-  moderationSession,
   renewSession,
   requireAdmin,
   requireModerator,
@@ -58,7 +57,6 @@ export function accountsRouter(deps: AccountsRouterDeps): Router {
   const keyer = createClientKeyer();
   const throttle = createLoginThrottle();
   const to = (res: Response, path: string) => res.redirect(303, localizedPath(res.locals.lang, path));
-  router.use('/moderate', moderationSession({ ...deps }));
 
   router.get('/moderate/login', (_req, res) => {
     if (res.locals.moderator) return to(res, '/moderate');
@@ -127,10 +125,7 @@ export function accountsRouter(deps: AccountsRouterDeps): Router {
     const id = res.locals.moderator?.id;
     await endSession(req);
     if (id !== undefined) await accounts.recordLogin(id, 'logout');
-    res.clearCookie(
-      sessionCookieName(deps.config.origin.startsWith('https:') || deps.config.NODE_ENV === 'production'),
-      { path: '/' },
-    );
+    res.clearCookie(sessionCookieName(deps.config), { path: '/' });
     // The browser drops everything of this origin it kept for the moderator: cookies, storage and cache.
     res.set('Clear-Site-Data', '"cache", "cookies", "storage"');
     res.render('accounts/signed-out', { titleKey: 'accounts.signed_out.title' });

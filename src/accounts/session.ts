@@ -29,29 +29,34 @@ declare module 'express-serve-static-core' {
   }
 }
 
+// Secure cookies whenever the site is served over https, and always in production.
+function secureCookies(config: Config): boolean {
+  return config.origin.startsWith('https:') || config.NODE_ENV === 'production';
+}
+
 /**
  * Cookie name. `__Host-` makes the browser refuse the cookie unless it is Secure, host-only and Path=/,
  * so another subdomain can never plant or read it. Browsers refuse a Secure cookie over plain http, so
  * development and tests on http://localhost use an unprefixed name with the same other attributes.
  */
-export function sessionCookieName(secure: boolean): string {
-  return secure ? '__Host-represalia_desk' : 'represalia_desk';
+export function sessionCookieName(config: Config): string {
+  return secureCookies(config) ? '__Host-represalia_desk' : 'represalia_desk';
 }
 
 /**
  * The middleware for everything under /moderate, and only there (anonymous routes never see a session
  * or set a cookie): no-store, the Postgres-backed session, a CSRF token for forms, and the signed-in
- * moderator in res.locals. Idempotent, so both the accounts and moderation routers can mount it.
+ * moderator in res.locals. createApp mounts it once, on /moderate in both languages.
  */
 export function moderationSession(deps: {
   config: Config;
   db: Db;
   sessionSecret: Buffer;
   accounts: Accounts;
-}): RequestHandler[] {
-  const secure = deps.config.origin.startsWith('https:') || deps.config.NODE_ENV === 'production';
+}): Router {
+  const secure = secureCookies(deps.config);
   const sessions = session({
-    name: sessionCookieName(secure),
+    name: sessionCookieName(deps.config),
     secret: serverKey(deps.sessionSecret, 'cookie-signing').toString('hex'),
     store: new KnexSessionStore(deps.db),
     resave: false,
@@ -60,7 +65,6 @@ export function moderationSession(deps: {
     cookie: { httpOnly: true, sameSite: 'strict', secure, path: '/' },
   });
   const { generateToken } = csrf;
-  const ready = Symbol.for('represalia.moderationSession');
   const chain = Router();
   chain.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -81,14 +85,7 @@ export function moderationSession(deps: {
     }
     next();
   });
-  return [
-    (req, res, next) => {
-      const flags = req as unknown as Record<symbol, boolean>;
-      if (flags[ready]) return next();
-      flags[ready] = true;
-      chain(req, res, next);
-    },
-  ];
+  return chain;
 }
 
 const csrf = csrfSync({

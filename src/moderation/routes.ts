@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { deskOf, moderationSession, requireAdmin, requireModerator } from '../accounts/session';
+import { deskOf, requireAdmin, requireModerator } from '../accounts/session';
 import type { Accounts } from '../accounts/service';
 import { listAudit } from '../accounts/store';
 import type { Config } from '../platform/config';
@@ -77,7 +77,6 @@ export interface ModerationRouterDeps {
 export function moderationRouter(deps: ModerationRouterDeps): Router {
   const { moderation, reference, sessionSecret } = deps;
   const router = Router();
-  router.use('/moderate', moderationSession(deps));
   const me = (res: Response) => res.locals.moderator!.id;
   const back = (res: Response, path: string) => res.redirect(303, localizedPath(res.locals.lang, path));
 
