@@ -4,6 +4,7 @@ import { codesOf, officesForState } from '../src/reference/lookup';
 import type { Reference } from '../src/reference/types';
 import { generateDeskKeyPair } from '../src/reports/seal';
 import { seedDemoAdmin } from '../src/accounts/demo';
+import { insertDeskKey, latestDeskKey } from '../src/accounts/store';
 import { insertReports } from '../src/reports/store';
 import type { NewReport, ReportStatus } from '../src/reports/types';
 
@@ -181,16 +182,8 @@ export async function seedDemo(
  * newer than this one, and intake seals to the newest.
  */
 export async function ensureDemoDeskKey(db: Knex): Promise<void> {
-  if (await db('desk_keys').first('id')) return;
+  if (await latestDeskKey(db)) return;
   const { publicKey, privateKey } = await generateDeskKeyPair();
   privateKey.fill(0);
-  await db('desk_keys').insert({
-    public_key: Buffer.from(publicKey),
-    created_on: new Date().toISOString().slice(0, 10),
-  });
-}
-
-// Entry point for `knex seed:run` users; `npm run seed` calls seedDemo directly.
-export async function seed(knex: Knex): Promise<void> {
-  await seedDemo(knex);
+  await insertDeskKey(db, publicKey, new Date().toISOString().slice(0, 10));
 }

@@ -1,5 +1,5 @@
-import type { Lang } from '../platform/i18n';
-import { codesOf } from '../reference/lookup';
+import { longDate, type Lang } from '../platform/i18n';
+import { codesOf, stateName } from '../reference/lookup';
 import type { CodeKind, Reference } from '../reference/types';
 import {
   FIRST_YEAR,
@@ -63,14 +63,11 @@ export function formView(options: {
   const values = options.values ?? EMPTY_VALUES;
   const errors = options.errors ?? {};
   const byName = collator(lang);
-  const stateName = (usps: string): string => {
-    const state = reference.states.find((candidate) => candidate.usps === usps);
-    return state ? (lang === 'es' ? state.nameEs : state.nameEn) : usps;
-  };
+  const nameOfState = (usps: string): string => stateName(reference, usps, lang);
   const states: Option[] = reference.states
     .map((state) => ({
       value: state.usps,
-      label: stateName(state.usps),
+      label: nameOfState(state.usps),
       selected: state.usps === values.state,
     }))
     .sort((a, b) => byName.compare(a.label, b.label));
@@ -84,7 +81,7 @@ export function formView(options: {
   const splitStates = [...new Set(reference.splitCounties.map((county) => county.state))];
   const countyGroups = splitStates
     .map((usps) => ({
-      label: stateName(usps),
+      label: nameOfState(usps),
       counties: reference.splitCounties
         .filter((county) => county.state === usps)
         .sort((a, b) => byName.compare(a.countyName, b.countyName))
@@ -154,12 +151,6 @@ const STATUS_KEYS = {
   duplicate: 'status.state.duplicate',
 } as const;
 
-function formatDate(iso: string, lang: Lang): string {
-  return new Intl.DateTimeFormat(lang === 'es' ? 'es' : 'en', { dateStyle: 'long', timeZone: 'UTC' }).format(
-    new Date(`${iso}T00:00:00Z`),
-  );
-}
-
 /** The status page: the report's state in plain words, the thread, and the follow-up form. */
 export function statusView(
   status: ReportStatusView,
@@ -175,11 +166,11 @@ export function statusView(
     statusTextKey: `${statusKey}_text`,
     status: status.status,
     releaseLabel: status.releaseLabel,
-    receivedOn: formatDate(status.receivedOn, lang),
+    receivedOn: longDate(status.receivedOn, lang),
     reasonKey: status.status === 'rejected' ? `status.reason.${status.decisionReason ?? 'other'}` : undefined,
     messages: status.messages.map((message) => ({
       fromReporter: message.direction === 'from_reporter',
-      sentOn: formatDate(message.sentOn, lang),
+      sentOn: longDate(message.sentOn, lang),
       text: message.text,
     })),
     canReply: status.status === 'pending' || status.status === 'needs_info',

@@ -9,7 +9,8 @@ import type { NonceStore } from './nonces';
 import { generateReceipt, hashReceipt, normalizeReceipt } from './receipt';
 import { deriveReporterKeyPair } from './reporter-key';
 import type { ReportAnswers } from './schema';
-import { currentDeskPublicKey, findByReceiptHash, insertReceipt, type ReceiptStatus } from './store';
+import { latestDeskKey } from '../accounts/store';
+import { findByReceiptHash, insertReceipt, type ReceiptStatus } from './store';
 
 // Intake decisions: issuing and spending form tokens, storing a report in one transaction, and opening
 // a report's status and thread with a receipt.
@@ -57,7 +58,8 @@ export function createIntake(deps: IntakeDeps) {
   const decoy = generateReceipt();
 
   async function deskKey(db: Db): Promise<Buffer> {
-    const key = await currentDeskPublicKey(db);
+    // New narratives and messages are sealed to the newest desk key.
+    const key = (await latestDeskKey(db))?.publicKey;
     if (!key) throw new UnavailableError('intake.unavailable');
     return key;
   }

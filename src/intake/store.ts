@@ -16,13 +16,6 @@ export interface ReceiptStatus {
   reporterPublicKey: Buffer;
 }
 
-/** The newest desk public key, which new narratives and messages are sealed to; undefined before one exists. */
-export async function currentDeskPublicKey(db: Knex): Promise<Buffer | undefined> {
-  const row = (await db('desk_keys').select('public_key').orderBy('id', 'desc').first()) as
-    { public_key: Buffer } | undefined;
-  return row?.public_key;
-}
-
 /** Links a receipt hash to its report, with the public key that messages to the reporter are sealed to. */
 export async function insertReceipt(
   trx: Knex,

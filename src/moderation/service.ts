@@ -1,8 +1,8 @@
 import { recordAudit } from '../accounts/store';
 import type { UnlockedDesk } from '../accounts/service';
 import type { Db } from '../platform/db';
-import { officesForState } from '../reference/lookup';
-import type { Reference } from '../reference/types';
+import { codesOf, officesForState } from '../reference/lookup';
+import type { CodeKind, Reference } from '../reference/types';
 import { open, seal } from '../reports/seal';
 import { insertReportMessage, listReportMessages } from '../reports/store';
 import type { DecisionReason } from '../reports/types';
@@ -246,7 +246,7 @@ export function codedFieldsProblem(reference: Reference, fields: CodedFields): s
   if (fields.fieldOffice !== null && !offices.includes(fields.fieldOffice))
     return 'moderation.errors.field_office';
   if (fields.fieldOffice === null && offices.length === 1) return 'moderation.errors.field_office';
-  const has = (kind: string, code: string) => reference.codes.some((c) => c.kind === kind && c.code === code);
+  const has = (kind: CodeKind, code: string) => codesOf(reference, kind).some((c) => c.code === code);
   if (!has('target_role', fields.targetRole)) return 'moderation.errors.codes';
   if (fields.actionTypes.length === 0 || !fields.actionTypes.every((code) => has('action_type', code)))
     return 'moderation.errors.codes';

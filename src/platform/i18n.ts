@@ -56,3 +56,13 @@ export function splitLangPath(requestPath: string): { lang: Lang; path: string }
 export function otherLang(lang: Lang): Lang {
   return lang === 'en' ? 'es' : 'en';
 }
+
+const dateFormats: Record<Lang, Intl.DateTimeFormat> = {
+  en: new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }),
+  es: new Intl.DateTimeFormat('es', { dateStyle: 'long', timeZone: 'UTC' }),
+};
+
+/** A YYYY-MM-DD date in words in the page's language (October 20, 2026 · 20 de octubre de 2026). */
+export function longDate(iso: string, lang: Lang): string {
+  return dateFormats[lang].format(new Date(`${iso}T00:00:00Z`));
+}

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { translate, type Lang } from '../platform/i18n';
+import { longDate, translate, type Lang } from '../platform/i18n';
 import { TABLES } from '../releases/tables';
 import type { ReleaseRecord } from '../releases/store';
 import type { ReleaseData } from './catalog';
@@ -11,16 +11,6 @@ import { tableId, tableView } from './tables-view';
 
 // What a page says about one release: its label, dates, threshold, citation and notes, and the data page
 // itself (every table, the charts, the downloads). Built once per release and language, then cached.
-
-const dateFormats: Record<Lang, Intl.DateTimeFormat> = {
-  en: new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }),
-  es: new Intl.DateTimeFormat('es', { dateStyle: 'long', timeZone: 'UTC' }),
-};
-
-/** A YYYY-MM-DD date in words in the page's language (October 20, 2026 · 20 de octubre de 2026). */
-export function longDate(iso: string, lang: Lang): string {
-  return dateFormats[lang].format(new Date(`${iso}T00:00:00Z`));
-}
 
 export interface ReleaseHeader {
   label: string;

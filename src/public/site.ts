@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import type { Knex } from 'knex';
 import { NotFoundError } from '../platform/errors';
-import { translate, type Lang } from '../platform/i18n';
+import { longDate, translate, type Lang } from '../platform/i18n';
 import type { Reference } from '../reference/types';
 import type { ReleaseRecord } from '../releases/store';
 import { TABLES } from '../releases/tables';
@@ -27,7 +27,7 @@ import { loadMapGeometry, svgToPngAsync, type MapGeometry } from './maps';
 import { renderShapeSprite, type ShapeSprite } from './maps/sprite';
 import { methodologyModel } from './methodology';
 import type { MapFileQuery, MapQuery } from './params';
-import { dataPageModel, longDate, releaseHeader } from './release-view';
+import { dataPageModel, releaseHeader } from './release-view';
 import { cellView } from './tables-view';
 import { releaseZip } from './zip';
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { ConflictError, ValidationError } from '../platform/errors';
+import { codesOf } from '../reference/lookup';
 import type { Reference } from '../reference/types';
 import type { ReleaseAtoms, ReleaseUniverse } from './atoms';
 import type { AuditVerdict, PreviousRelease, ReleaseCell } from './audit';
@@ -58,10 +59,7 @@ export function createReleases(deps: {
     reference.offices.map((office) => ({ code: office.code, states: office.states })),
   );
   const codes = Object.fromEntries(
-    CODE_KINDS.map((kind) => [
-      kind,
-      reference.codes.filter((code) => code.kind === kind).map((code) => code.code),
-    ]),
+    CODE_KINDS.map((kind) => [kind, codesOf(reference, kind).map((code) => code.code)]),
   ) as Record<CodeKind, string[]>;
   const universeFor = (cutoff: string): ReleaseUniverse => ({
     geography,
