@@ -6,16 +6,17 @@ export type Db = Knex;
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
 
+const MIGRATIONS_TABLE = 'knex_migrations';
+
 /** Opens a knex pool over the pg driver; the one code path for the server and the embedded database. */
 export function openDb(url: string, options: { maxConnections?: number } = {}): Db {
   return knex({
     client: 'pg',
     connection: { connectionString: url, application_name: 'represalia' },
     pool: { min: 0, max: options.maxConnections ?? 10, afterCreate: quietServerLog },
-    // Everything the app reads as a date is a calendar date: keep it a string, not a local-midnight Date.
     migrations: {
-      migrationSource: new DirectoryMigrationSource(MIGRATIONS_DIR),
-      tableName: 'knex_migrations',
+      migrationSource: MIGRATION_SOURCE,
+      tableName: MIGRATIONS_TABLE,
     },
   });
 }
@@ -77,13 +78,27 @@ class DirectoryMigrationSource implements Knex.MigrationSource<string> {
   }
 }
 
+const MIGRATION_SOURCE = new DirectoryMigrationSource(MIGRATIONS_DIR);
+
 /** Brings the schema up to date. */
 export async function migrateToLatest(db: Db): Promise<void> {
   await db.migrate.latest();
 }
 
-/** True when every migration on disk has run. */
+/**
+ * True when every migration on disk has run. One read of the history table: /healthz asks this on every
+ * probe, and knex's migrate.list() would re-read the folder, check (and create) its tables and take the
+ * lock row each time. The folder cannot change under a running process, so it is listed once.
+ */
 export async function migrationsCurrent(db: Db): Promise<boolean> {
-  const [, pending] = (await db.migrate.list()) as [unknown[], unknown[]];
-  return pending.length === 0;
+  const ran = new Set(await db(MIGRATIONS_TABLE).pluck<string[]>('name'));
+  return (await expectedMigrations()).every((name) => ran.has(name));
+}
+
+let expected: Promise<string[]> | undefined;
+function expectedMigrations(): Promise<string[]> {
+  expected ??= MIGRATION_SOURCE.getMigrations().then((files) =>
+    files.map((file) => MIGRATION_SOURCE.getMigrationName(file)),
+  );
+  return expected;
 }
