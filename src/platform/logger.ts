@@ -12,6 +12,8 @@ export function createLogger(options: { level: string; destination?: pino.Destin
       level: options.level,
       timestamp: false,
       base: undefined,
+      // Promise 1: these paths name fields to remove, never to write. If any log call were ever handed a
+      // request, its address, headers and body would come out as "[redacted]".
       redact: {
         paths: [
           'req.headers',
