@@ -32,7 +32,8 @@ const LEAKS: Array<[string, RegExp]> = [
 ];
 
 function expectNoLeak(response: request.Response, where: string): void {
-  const body = response.text ?? '';
+  // Random form and CSRF tokens are base64url, which now and then spells "pg_" by chance: not a leak.
+  const body = (response.text ?? '').replace(/value="[\w-]{20,}"/g, 'value=""');
   const found = LEAKS.filter(([, pattern]) => pattern.test(body)).map(([name]) => name);
   expect({ where, status: response.status, found }).toEqual({ where, status: response.status, found: [] });
 }
