@@ -52,7 +52,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const app = createApp({ config, db: database.db, reference, secrets, logger });
   // Promise 8: retention daily, in-process (also `npm run retention`); unref'd, stopped on shutdown.
   const retention = startRetentionSchedule({ db: database.db, days: config.RETENTION_DAYS, logger });
-  const server = app.listen(config.PORT);
+  const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
