@@ -64,7 +64,9 @@ describe('loadConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
-      expect.stringMatching(/^DATABASE_URL: required when NODE_ENV=production \(the embedded database is for/),
+      expect.stringMatching(
+        /^DATABASE_URL: required when NODE_ENV=production \(the embedded database is for/,
+      ),
     ]);
   });
 

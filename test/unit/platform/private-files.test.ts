@@ -21,7 +21,8 @@ describe('makeTreePrivate', () => {
     await writeFile(path.join(data, 'secrets.json'), '{}');
     await chmod(path.join(data, 'pgdata', 'base', '1', '1259'), 0o666);
     await chmod(path.join(data, 'secrets.json'), 0o644);
-    for (const dir of ['', 'pgdata', 'pgdata/base', 'pgdata/base/1']) await chmod(path.join(data, dir), 0o777);
+    for (const dir of ['', 'pgdata', 'pgdata/base', 'pgdata/base/1'])
+      await chmod(path.join(data, dir), 0o777);
 
     await makeTreePrivate(data);
 
