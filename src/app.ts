@@ -8,7 +8,7 @@ import express, {
 } from 'express';
 import type { Config } from './platform/config';
 import type { Db } from './platform/db';
-import { normalizeError } from './platform/errors';
+import { normalizeError, OperatorActionError } from './platform/errors';
 import { healthRouter } from './platform/health';
 import { securityTxtRouter } from './platform/security-txt';
 import { loadAssets } from './platform/assets';
@@ -146,10 +146,17 @@ const notFound: RequestHandler = (_req, res) => {
 };
 
 function errorHandler(logger: Logger): ErrorRequestHandler {
+  const told = new Set<string>();
   return (error: unknown, req, res, _next) => {
     const appError = normalizeError(error);
     const requestId = randomUUID();
-    if (appError.status >= 500) {
+    if (appError instanceof OperatorActionError) {
+      // Once per cause and process, and nothing about the request (see OperatorActionError).
+      if (!told.has(appError.onceKey)) {
+        told.add(appError.onceKey);
+        logger.error({ code: appError.code }, appError.action);
+      }
+    } else if (appError.status >= 500) {
       // Method and route shape only: no body, no headers, no address (promise 1).
       logger.error(
         {
@@ -178,7 +185,8 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
       status,
       titleKey,
       messageKey,
-      requestId: status >= 500 ? requestId : undefined,
+      // A reference only where the log holds a line that carries it.
+      requestId: status >= 500 && !(appError instanceof OperatorActionError) ? requestId : undefined,
     });
   };
 }

@@ -5,6 +5,7 @@ import type { Config } from '../platform/config';
 import type { Db } from '../platform/db';
 import { ForbiddenError } from '../platform/errors';
 import { localizedPath } from '../platform/i18n';
+import { deskKeyStatus, deskKeyView, type DeskKeyView } from './desk-keys';
 import { decryptWith, encryptWith, publicKeyOf, serverKey } from './keys';
 import type { Accounts, UnlockedDesk } from './service';
 import { KnexSessionStore } from './session-store';
@@ -26,6 +27,8 @@ declare module 'express-serve-static-core' {
   interface Locals {
     moderator?: SignedIn;
     csrfToken?: string;
+    /** For a signed-in moderator: the key intake seals to, the key this session holds, any trouble. */
+    deskKey?: DeskKeyView;
   }
 }
 
@@ -82,6 +85,11 @@ export function moderationSession(deps: {
         role: moderator.role,
         mustChangePassword: moderator.mustChangePassword,
       };
+      const [status, desk] = await Promise.all([
+        deskKeyStatus(deps.db, { session: deps.sessionSecret }),
+        deskOf(req, deps.sessionSecret),
+      ]);
+      res.locals.deskKey = deskKeyView(status, desk?.pair.publicKey ?? null);
     }
     next();
   });
