@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import express, {
   type ErrorRequestHandler,
   type Express,
@@ -23,6 +24,7 @@ import { accountsRouter } from './accounts/routes';
 import { moderationSession } from './accounts/session';
 import { createAccounts } from './accounts/service';
 import { argon2ParamsFor, TEST_ARGON2, type Argon2Params } from './accounts/keys';
+import { createLoginLimiter, type LoginLimiter } from './accounts/login-limiter';
 import { moderationRouter } from './moderation/routes';
 import { releasesRouter } from './releases/routes';
 import { createReleases } from './releases/service';
@@ -47,6 +49,8 @@ export interface AppDeps {
   argon2?: Argon2Params;
   /** Public site settings: how long the list of releases is cached, memory for cached pages and files. */
   publicSite?: PublicSiteOptions;
+  /** The sign-in limiter; built here (in Redis when REDIS_URL is set, else memory) unless a test passes one. */
+  loginLimiter?: LoginLimiter;
 }
 
 const ALLOWED_METHODS = new Set(['GET', 'HEAD', 'POST']);
@@ -88,7 +92,10 @@ export function createApp(deps: AppDeps): Express {
     threshold: deps.config.DISCLOSURE_THRESHOLD,
     today,
   });
-  const desk = { ...deps, accounts, moderation, releases, sessionSecret: deps.secrets.session };
+  const loginLimiter =
+    deps.loginLimiter ??
+    createLoginLimiter(deps.config.REDIS_URL ? { redis: new Redis(deps.config.REDIS_URL) } : {});
+  const desk = { ...deps, accounts, moderation, releases, loginLimiter, sessionSecret: deps.secrets.session };
   // The desk's session, mounted once and only under /moderate: anonymous routes never see a session.
   app.use(['/moderate', '/es/moderate'], moderationSession(desk));
   const routers: Router[] = [
