@@ -65,7 +65,8 @@ async function main(): Promise<number> {
       if (status.state === 'unauthenticated') {
         out('Intake is closed until this key is confirmed. Compare the fingerprint above with the one an');
         out('admin sees under "Desk key" on the desk (/moderate/password), then run:');
-        out(`  npm run desk-key:confirm -- --fingerprint "${status.key.fingerprint}"`);
+        // Not the fingerprint above: the point is to type the one read on the desk, not to copy this one.
+        out('  npm run desk-key:confirm -- --fingerprint "<the fingerprint the admin read>"');
         out('or let an admin who can read narratives confirm it with their password:');
         out('  npm run desk-key:confirm -- --username NAME --password-stdin');
       }
