@@ -40,6 +40,14 @@ export async function openDatabase(config: Config): Promise<OpenDatabase> {
   } catch (error) {
     await db.destroy();
     await embedded?.stop();
+    // A least-privilege application role (docker-compose, README) may not change the schema: with
+    // migrations pending, say who must run them rather than print "permission denied".
+    if ((error as { code?: unknown }).code === '42501')
+      throw new Error(
+        'Migrations are pending and this database role may not change the schema: run ' +
+          '`npm run migrate` (or `node dist/src/cli/migrate.js`) with DATABASE_URL set to the owner role first.',
+        { cause: error },
+      );
     throw error;
   }
   return {
