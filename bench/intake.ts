@@ -7,6 +7,7 @@ import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { createApp } from '../src/app';
+import { createDeskKey } from '../src/accounts/desk-keys';
 import { issueFormToken } from '../src/intake/form-token';
 import { hashReceipt } from '../src/intake/receipt';
 import { loadConfig } from '../src/platform/config';
@@ -25,7 +26,8 @@ async function serve(url: string, secretHex: string): Promise<void> {
     config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent' }),
     db,
     reference: await loadReference(db),
-    secrets: { receipt: Buffer.from(secretHex, 'hex'), session: randomBytes(32) },
+    // One secret for both in this bench: the parent authenticates the desk key with it.
+    secrets: { receipt: Buffer.from(secretHex, 'hex'), session: Buffer.from(secretHex, 'hex') },
     logger: createLogger({ level: 'silent' }),
     intake: { rateLimits: false },
   });
@@ -74,8 +76,8 @@ async function main(serverUrl: string): Promise<void> {
   try {
     await migrateToLatest(db);
     const desk = await generateDeskKeyPair();
-    await db('desk_keys').insert({ public_key: Buffer.from(desk.publicKey), created_on: '2026-11-01' });
     const secret = randomBytes(32);
+    await createDeskKey(db, secret, desk.publicKey, '2026-11-01');
     const child = fork(__filename, ['serve', url.toString(), secret.toString('hex')], {
       execArgv: [
         '--import',

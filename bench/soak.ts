@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../src/app';
+import { createDeskKey } from '../src/accounts/desk-keys';
 import { loadConfig } from '../src/platform/config';
 import { EMBEDDED_MAX_CONNECTIONS } from '../src/platform/database';
 import { migrateToLatest, openDb } from '../src/platform/db';
@@ -49,12 +50,13 @@ async function serve(url: string | undefined): Promise<void> {
   const reference = await loadReference(db);
   await insertTestRelease(db, reference, { label: LABEL });
   const desk = await generateDeskKeyPair();
-  await db('desk_keys').insert({ public_key: Buffer.from(desk.publicKey), created_on: '2026-11-01' });
+  const session = randomBytes(32);
+  await createDeskKey(db, session, desk.publicKey, '2026-11-01');
   const app = createApp({
     config: loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent' }),
     db,
     reference,
-    secrets: { receipt: randomBytes(32), session: randomBytes(32) },
+    secrets: { receipt: randomBytes(32), session },
     logger: createLogger({ level: 'silent' }),
     intake: { rateLimits: false },
   });

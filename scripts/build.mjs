@@ -1,6 +1,7 @@
 // Transpiles src/, migrations/ and seeds/ to dist/ with esbuild (no type checking: `npm run typecheck`
-// does that). `npm start` runs this first: about a quarter of a second, and the server then starts
-// on plain Node, three times faster than through the tsx loader.
+// does that). `npm run build` on a build machine; outside production, `npm start` and the command-line
+// tools run it through scripts/ensure-build.mjs when dist/ is missing or stale: about a quarter of a
+// second, and the server then starts on plain Node, three times faster than through the tsx loader.
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../src/app';
+import { createDeskKey } from '../src/accounts/desk-keys';
 import { loadConfig } from '../src/platform/config';
 import { migrateToLatest, openDb } from '../src/platform/db';
 import { startEmbeddedDatabase } from '../src/platform/embedded-db';
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
   const reference = await loadReference(db);
   await insertTestRelease(db, reference, { label: '2026-Q3' });
   const desk = await generateDeskKeyPair();
-  await db('desk_keys').insert({ public_key: Buffer.from(desk.publicKey), created_on: '2026-11-01' });
+  const session = randomBytes(32);
+  await createDeskKey(db, session, desk.publicKey, '2026-11-01');
   const config = loadConfig({
     NODE_ENV: 'development',
     LOG_LEVEL: 'error',
@@ -35,7 +37,7 @@ async function main(): Promise<void> {
     config,
     db,
     reference,
-    secrets: { receipt: randomBytes(32), session: randomBytes(32) },
+    secrets: { receipt: randomBytes(32), session },
     logger: createLogger({ level: 'error' }),
     intake: { rateLimits: false },
   });

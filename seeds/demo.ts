@@ -2,9 +2,6 @@ import type { Knex } from 'knex';
 import { loadReference } from '../src/reference/store';
 import { codesOf, officesForState } from '../src/reference/lookup';
 import type { Reference } from '../src/reference/types';
-import { generateDeskKeyPair } from '../src/reports/seal';
-import { seedDemoAdmin } from '../src/accounts/demo';
-import { insertDeskKey, latestDeskKey } from '../src/accounts/store';
 import { insertReports } from '../src/reports/store';
 import type { NewReport, ReportStatus } from '../src/reports/types';
 
@@ -168,22 +165,5 @@ export async function seedDemo(
     throw new Error('The demo seed refuses to run with NODE_ENV=production.');
   const reference = await loadReference(db);
   const reports = buildDemoReports(reference);
-  return db.transaction(async (trx) => {
-    const inserted = await insertReports(trx, reports);
-    // The demo admin owns the desk key (accounts); intake's keyless fallback only if an account exists.
-    if (!(await seedDemoAdmin(trx, env))) await ensureDemoDeskKey(trx);
-    return inserted.newCount;
-  });
-}
-
-/**
- * Gives the demo a desk public key so the report form can seal narratives. The private half is thrown
- * away: demo narratives can never be read. Creating the first admin (accounts) adds a real key pair,
- * newer than this one, and intake seals to the newest.
- */
-export async function ensureDemoDeskKey(db: Knex): Promise<void> {
-  if (await latestDeskKey(db)) return;
-  const { publicKey, privateKey } = await generateDeskKeyPair();
-  privateKey.fill(0);
-  await insertDeskKey(db, publicKey, new Date().toISOString().slice(0, 10));
+  return db.transaction(async (trx) => (await insertReports(trx, reports)).newCount);
 }

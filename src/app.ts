@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import express, {
   type ErrorRequestHandler,
   type Express,
@@ -8,7 +9,7 @@ import express, {
 } from 'express';
 import type { Config } from './platform/config';
 import type { Db } from './platform/db';
-import { normalizeError } from './platform/errors';
+import { normalizeError, OperatorActionError } from './platform/errors';
 import { healthRouter } from './platform/health';
 import { securityTxtRouter } from './platform/security-txt';
 import { loadAssets } from './platform/assets';
@@ -23,6 +24,7 @@ import { accountsRouter } from './accounts/routes';
 import { moderationSession } from './accounts/session';
 import { createAccounts } from './accounts/service';
 import { argon2ParamsFor, TEST_ARGON2, type Argon2Params } from './accounts/keys';
+import { createLoginLimiter, type LoginLimiter } from './accounts/login-limiter';
 import { moderationRouter } from './moderation/routes';
 import { releasesRouter } from './releases/routes';
 import { createReleases } from './releases/service';
@@ -47,6 +49,8 @@ export interface AppDeps {
   argon2?: Argon2Params;
   /** Public site settings: how long the list of releases is cached, memory for cached pages and files. */
   publicSite?: PublicSiteOptions;
+  /** The sign-in limiter; built here (in Redis when REDIS_URL is set, else memory) unless a test passes one. */
+  loginLimiter?: LoginLimiter;
 }
 
 const ALLOWED_METHODS = new Set(['GET', 'HEAD', 'POST']);
@@ -88,7 +92,10 @@ export function createApp(deps: AppDeps): Express {
     threshold: deps.config.DISCLOSURE_THRESHOLD,
     today,
   });
-  const desk = { ...deps, accounts, moderation, releases, sessionSecret: deps.secrets.session };
+  const loginLimiter =
+    deps.loginLimiter ??
+    createLoginLimiter(deps.config.REDIS_URL ? { redis: new Redis(deps.config.REDIS_URL) } : {});
+  const desk = { ...deps, accounts, moderation, releases, loginLimiter, sessionSecret: deps.secrets.session };
   // The desk's session, mounted once and only under /moderate: anonymous routes never see a session.
   app.use(['/moderate', '/es/moderate'], moderationSession(desk));
   const routers: Router[] = [
@@ -146,10 +153,17 @@ const notFound: RequestHandler = (_req, res) => {
 };
 
 function errorHandler(logger: Logger): ErrorRequestHandler {
+  const told = new Set<string>();
   return (error: unknown, req, res, _next) => {
     const appError = normalizeError(error);
     const requestId = randomUUID();
-    if (appError.status >= 500) {
+    if (appError instanceof OperatorActionError) {
+      // Once per cause and process, and nothing about the request (see OperatorActionError).
+      if (!told.has(appError.onceKey)) {
+        told.add(appError.onceKey);
+        logger.error({ code: appError.code }, appError.action);
+      }
+    } else if (appError.status >= 500) {
       // Method and route shape only: no body, no headers, no address (promise 1).
       logger.error(
         {
@@ -178,7 +192,8 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
       status,
       titleKey,
       messageKey,
-      requestId: status >= 500 ? requestId : undefined,
+      // A reference only where the log holds a line that carries it.
+      requestId: status >= 500 && !(appError instanceof OperatorActionError) ? requestId : undefined,
     });
   };
 }

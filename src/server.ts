@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, type Config } from './platform/config';
 import { openDatabase } from './platform/database';
 import type { Db } from './platform/db';
 import { createLogger, type Logger } from './platform/logger';
-import { loadSecrets } from './platform/secrets';
+import { loadSecrets, type Secrets } from './platform/secrets';
 
 // The app and everything else are loaded only once the database has started opening: loading the
 // modules is a second of CPU, and PGlite compiles its WebAssembly on background threads meanwhile, which
@@ -35,24 +35,21 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const database = await opening;
   if (config.seedDemo && !(await hasAnyReport(database.db))) {
     const { seedDemo } = lazy<typeof import('../seeds/demo')>('../seeds/demo');
-    const { DEMO_ADMIN } = lazy<typeof import('./accounts/demo')>('./accounts/demo');
     const added = await seedDemo(database.db, config);
     logger.info({ reports: added }, 'loaded demo data into the empty database');
-    // Demo only (never production): the desk account documented in the README, printed once on first start.
-    logger.info(
-      {
-        username: DEMO_ADMIN.username,
-        password: DEMO_ADMIN.password,
-        url: `${config.origin}/moderate/login`,
-      },
-      'demo desk account (enrol a TOTP app at first sign-in)',
-    );
   }
+  if (config.seedDemo) {
+    const { DEMO_ADMIN_USERNAME, seedDemoAdmin } = lazy<typeof import('./accounts/demo')>('./accounts/demo');
+    const password = await seedDemoAdmin(database.db, config, secrets.session);
+    // Demo only (never production): a random one-time password, shown here once and nowhere else.
+    if (password) announceDemoAccount(logger, config, DEMO_ADMIN_USERNAME, password, 'created');
+  }
+  await reportDeskKey(database.db, secrets, logger);
   const reference = await loadReference(database.db);
   const app = createApp({ config, db: database.db, reference, secrets, logger });
   // Promise 8: retention daily, in-process (also `npm run retention`); unref'd, stopped on shutdown.
   const retention = startRetentionSchedule({ db: database.db, days: config.RETENTION_DAYS, logger });
-  const server = app.listen(config.PORT);
+  const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -61,6 +58,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info({ port, database: database.embedded ? 'embedded' : 'server' }, 'listening');
   if (config.seedDemo) buildDemoReleasesInBackground(database.db, config, logger);
+  const retiring = retirePublishedDemoPasswordInBackground(database.db, config, logger);
   return {
     server,
     port,
@@ -71,11 +69,67 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       const forced = setTimeout(() => server.closeAllConnections(), 10_000);
       await closed;
       clearTimeout(forced);
+      await retiring;
       await retention.stop();
       await stopSuppressionWorkers();
       await database.close();
     },
   };
+}
+
+/** The one place a demo password is ever shown: a log line at the start that created or replaced it. */
+function announceDemoAccount(
+  logger: Logger,
+  config: Config,
+  username: string,
+  password: string,
+  what: 'created' | 'replaced',
+): void {
+  logger.warn(
+    { username, password, url: `${config.origin}/moderate/login` },
+    what === 'created'
+      ? 'demo desk account created; this one-time password is shown only now (choose your own at first sign-in, then enrol a TOTP app)'
+      : 'the demo desk account still had the password once published in the README; it now has this one-time password, shown only now',
+  );
+}
+
+/**
+ * Says at start-up when intake is closed for want of an authenticated desk key (accounts/desk-keys.ts),
+ * so an operator who has just upgraded learns it before any reporter does.
+ */
+async function reportDeskKey(db: Db, secrets: Secrets, logger: Logger): Promise<void> {
+  const { deskKeyStatus } = lazy<typeof import('./accounts/desk-keys')>('./accounts/desk-keys');
+  const status = await deskKeyStatus(db, secrets);
+  if (status.state === 'missing') {
+    logger.warn(
+      'no desk key yet: intake is closed until the first admin exists (`npm run moderator:create`)',
+    );
+  } else if (status.state === 'unauthenticated') {
+    logger.warn(
+      { deskKeyId: status.key.id, fingerprint: status.key.fingerprint },
+      'intake is closed: the newest desk key is not authenticated. Check its fingerprint against the one an ' +
+        'admin sees on the desk, then run `npm run desk-key:confirm -- --fingerprint "<fingerprint>"`',
+    );
+  }
+}
+
+/**
+ * Replaces the password once published in the README, in the background (an Argon2 check costs ~0.2 s).
+ * The promise never rejects; stop() waits for it before closing the database.
+ */
+function retirePublishedDemoPasswordInBackground(db: Db, config: Config, logger: Logger): Promise<void> {
+  const { DEMO_ADMIN_USERNAME, retirePublishedDemoPassword } =
+    lazy<typeof import('./accounts/demo')>('./accounts/demo');
+  return retirePublishedDemoPassword(db).then(
+    (password) => {
+      if (password) announceDemoAccount(logger, config, DEMO_ADMIN_USERNAME, password, 'replaced');
+    },
+    (error: unknown) =>
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'demo password check failed',
+      ),
+  );
 }
 
 /**

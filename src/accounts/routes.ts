@@ -6,6 +6,8 @@ import type { Db } from '../platform/db';
 import { BadRequestError, RateLimitedError } from '../platform/errors';
 import { localizedPath } from '../platform/i18n';
 import { createClientKeyer } from '../platform/security';
+import { issueLoginToken, verifyLoginForm } from './login-form';
+import type { LoginLimiter } from './login-limiter';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords';
 import type { Accounts } from './service';
 import {
@@ -19,7 +21,6 @@ import {
   sessionCookieName,
   verifyCsrf,
 } from './session';
-import { createLoginThrottle } from './throttle';
 import { ROLES } from './types';
 
 // Sign-in (password, then a TOTP code, enrolled at the first sign-in), sign-out, one's own password, and
@@ -48,39 +49,49 @@ export interface AccountsRouterDeps {
   db: Db;
   accounts: Accounts;
   sessionSecret: Buffer;
+  /** The sign-in limiter, built once by the composition root (memory or Redis). */
+  loginLimiter: LoginLimiter;
+  /** The current time, for the sign-in form's token only. */
+  now?: () => Date;
 }
 
 /** Routes for moderator accounts, in both languages (mounted at / and /es by app.ts). */
 export function accountsRouter(deps: AccountsRouterDeps): Router {
   const { accounts, sessionSecret } = deps;
   const router = Router();
+  // The only place this router reads a client address: straight into the rotating keyed hash.
   const keyer = createClientKeyer();
-  const throttle = createLoginThrottle();
+  const limiter = deps.loginLimiter;
+  const now = deps.now ?? (() => new Date());
   const to = (res: Response, path: string) => res.redirect(303, localizedPath(res.locals.lang, path));
+  // The sign-in form carries a signed token rather than a session's: no session exists before sign-in.
+  const renderLogin = (res: Response, status: number, extra: { error?: string; username?: string } = {}) =>
+    res.status(status).render('accounts/login', {
+      titleKey: 'accounts.login.title',
+      minLength: MIN_PASSWORD_LENGTH,
+      csrfToken: issueLoginToken(sessionSecret, now()),
+      ...extra,
+    });
 
   router.get('/moderate/login', (_req, res) => {
     if (res.locals.moderator) return to(res, '/moderate');
-    res.render('accounts/login', { titleKey: 'accounts.login.title', minLength: MIN_PASSWORD_LENGTH });
+    renderLogin(res, 200);
   });
 
-  router.post('/moderate/login', verifyCsrf, async (req, res) => {
+  router.post('/moderate/login', verifyLoginForm(deps.config, sessionSecret, now), async (req, res) => {
     const form = LoginForm.safeParse(req.body);
-    if (!form.success)
-      return res
-        .status(422)
-        .render('accounts/login', { titleKey: 'accounts.login.title', error: 'accounts.login.invalid' });
+    if (!form.success) return renderLogin(res, 422, { error: 'accounts.login.invalid' });
     const address = keyer.key(req);
-    if (throttle.limited(form.data.username, address)) throw new RateLimitedError('accounts.login.throttled');
+    const attempt = await limiter.attempt(form.data.username, address);
+    // Translated, and without numbers: no count of attempts, no time to wait (accounts.login.throttled).
+    if (!attempt.allowed) throw new RateLimitedError('accounts.login.throttled');
     const result = await accounts.checkPassword(form.data.username, form.data.password);
-    if (!result) {
-      throttle.failed(form.data.username, address);
-      return res.status(401).render('accounts/login', {
-        titleKey: 'accounts.login.title',
-        error: 'accounts.login.invalid',
-        username: form.data.username,
-      });
-    }
-    // A new session id at login, so an id planted before sign-in is worthless after it.
+    if (!result)
+      return renderLogin(res, 401, { error: 'accounts.login.invalid', username: form.data.username });
+    // Success at the password step: this pair's failures end, and strangers' failures against this
+    // account no longer hold this address back.
+    await limiter.succeeded(form.data.username, address, attempt);
+    // The session begins here, with a new id, so an id planted before sign-in is worthless after it.
     await renewSession(req, sessionSecret);
     req.session.pendingModeratorId = result.moderator.id;
     await carryDesk(req, sessionSecret, result.desk);
@@ -103,16 +114,16 @@ export function accountsRouter(deps: AccountsRouterDeps): Router {
     const form = CodeForm.safeParse(req.body);
     const account = `id:${pending}`;
     const address = keyer.key(req);
-    if (throttle.limited(account, address)) throw new RateLimitedError('accounts.login.throttled');
+    const attempt = await limiter.attempt(account, address);
+    if (!attempt.allowed) throw new RateLimitedError('accounts.login.throttled');
     if (!form.success || !(await accounts.checkCode(pending, form.data.code))) {
-      throttle.failed(account, address);
       return res.status(401).render('accounts/code', {
         titleKey: 'accounts.code.title',
         error: 'accounts.code.invalid',
         ...codeView(await accounts.enrolment(pending)),
       });
     }
-    throttle.succeeded(account, address);
+    await limiter.succeeded(account, address, attempt);
     delete req.session.pendingModeratorId;
     req.session.moderatorId = pending;
     await renewSession(req, sessionSecret);

@@ -1,6 +1,7 @@
 import type { Db } from '../platform/db';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors';
 import { generateDeskKeyPair, type DeskKeyPair } from '../reports/seal';
+import { createDeskKey } from './desk-keys';
 import {
   decryptWith,
   encryptWith,
@@ -267,7 +268,8 @@ export function createAccounts(deps: AccountsDeps) {
         };
         if (firstAdmin) {
           const pair = await generateDeskKeyPair();
-          const deskKeyId = await store.insertDeskKey(trx, pair.publicKey, todayIso());
+          // Authenticated under SESSION_SECRET as it is stored, so intake accepts it (desk-keys.ts).
+          const deskKeyId = await createDeskKey(trx, deps.sessionSecret, pair.publicKey, todayIso());
           wrap = { wrappedDeskKey: await wrapDeskKey(pair.privateKey, password, deps.argon2), deskKeyId };
         }
         const id = await store.insertModerator(trx, {

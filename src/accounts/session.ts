@@ -5,6 +5,7 @@ import type { Config } from '../platform/config';
 import type { Db } from '../platform/db';
 import { ForbiddenError } from '../platform/errors';
 import { localizedPath } from '../platform/i18n';
+import { deskKeyStatus, deskKeyView, type DeskKeyView } from './desk-keys';
 import { decryptWith, encryptWith, publicKeyOf, serverKey } from './keys';
 import type { Accounts, UnlockedDesk } from './service';
 import { KnexSessionStore } from './session-store';
@@ -26,6 +27,8 @@ declare module 'express-serve-static-core' {
   interface Locals {
     moderator?: SignedIn;
     csrfToken?: string;
+    /** For a signed-in moderator: the key intake seals to, the key this session holds, any trouble. */
+    deskKey?: DeskKeyView;
   }
 }
 
@@ -46,7 +49,9 @@ export function sessionCookieName(config: Config): string {
 /**
  * The middleware for everything under /moderate, and only there (anonymous routes never see a session
  * or set a cookie): no-store, the Postgres-backed session, a CSRF token for forms, and the signed-in
- * moderator in res.locals. createApp mounts it once, on /moderate in both languages.
+ * moderator in res.locals. createApp mounts it once, on /moderate in both languages. A session row and
+ * its cookie exist only from an accepted password on: a visitor who has not signed in (the login page
+ * included) gets neither, since its form is protected without a session (login-form.ts).
  */
 export function moderationSession(deps: {
   config: Config;
@@ -72,8 +77,11 @@ export function moderationSession(deps: {
   });
   chain.use(sessions);
   chain.use(async (req, res, next) => {
-    res.locals.csrfToken = generateToken(req);
     const id = req.session.moderatorId;
+    // Generating a token writes it into the session, which stores the row and sets the cookie: only for
+    // a session that already exists (password accepted), never for an anonymous visitor.
+    if (id !== undefined || req.session.pendingModeratorId !== undefined)
+      res.locals.csrfToken = generateToken(req);
     const moderator = id === undefined ? undefined : await deps.accounts.findActive(id);
     if (moderator) {
       res.locals.moderator = {
@@ -82,6 +90,11 @@ export function moderationSession(deps: {
         role: moderator.role,
         mustChangePassword: moderator.mustChangePassword,
       };
+      const [status, desk] = await Promise.all([
+        deskKeyStatus(deps.db, { session: deps.sessionSecret }),
+        deskOf(req, deps.sessionSecret),
+      ]);
+      res.locals.deskKey = deskKeyView(status, desk?.pair.publicKey ?? null);
     }
     next();
   });

@@ -132,19 +132,42 @@ export async function countModerators(db: Knex): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** The newest desk key pair's public half: what new reports are sealed to. */
-export async function latestDeskKey(db: Knex): Promise<{ id: number; publicKey: Buffer } | undefined> {
-  const row = (await db('desk_keys').select('id', 'public_key').orderBy('id', 'desc').first()) as
-    { id: number; public_key: Buffer } | undefined;
-  return row && { id: row.id, publicKey: row.public_key };
+/** A desk_keys row: the public half of a desk key pair and its authenticator (null: never authenticated). */
+export interface DeskKeyRow {
+  id: number;
+  publicKey: Buffer;
+  createdOn: string;
+  authenticator: Buffer | null;
 }
 
+/** The newest desk key pair's row: what new reports are sealed to, once its authenticator checks out. */
+export async function latestDeskKey(db: Knex): Promise<DeskKeyRow | undefined> {
+  const row = (await db('desk_keys')
+    .select('id', 'public_key', 'created_on', 'authenticator')
+    .orderBy('id', 'desc')
+    .first()) as
+    { id: number; public_key: Buffer; created_on: string | Date; authenticator: Buffer | null } | undefined;
+  return (
+    row && {
+      id: row.id,
+      publicKey: row.public_key,
+      createdOn: isoDate(row.created_on),
+      authenticator: row.authenticator,
+    }
+  );
+}
+
+/** Inserts a desk public key without an authenticator; desk-keys.ts adds one in the same transaction. */
 export async function insertDeskKey(db: Knex, publicKey: Uint8Array, createdOn: string): Promise<number> {
   const [row] = await db('desk_keys')
     .insert({ public_key: Buffer.from(publicKey), created_on: createdOn })
     .returning<{ id: number }[]>('id');
   if (!row) throw new Error('insert returned no id');
   return row.id;
+}
+
+export async function setDeskKeyAuthenticator(db: Knex, id: number, authenticator: Buffer): Promise<void> {
+  await db('desk_keys').where({ id }).update({ authenticator });
 }
 
 /** Writes one audit row. Codes only: callers never pass narrative, message or coded-answer values. */

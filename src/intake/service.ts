@@ -1,5 +1,4 @@
 import type { Db } from '../platform/db';
-import { UnavailableError } from '../platform/errors';
 import type { Secrets } from '../platform/secrets';
 import { open, seal, SealError } from '../reports/seal';
 import { insertReportMessage, insertReports, listReportMessages } from '../reports/store';
@@ -9,7 +8,7 @@ import type { NonceStore } from './nonces';
 import { generateReceipt, hashReceipt, normalizeReceipt } from './receipt';
 import { deriveReporterKeyPair } from './reporter-key';
 import type { ReportAnswers } from './schema';
-import { latestDeskKey } from '../accounts/store';
+import { currentDeskKey } from '../accounts/desk-keys';
 import { findByReceiptHash, insertReceipt, type ReceiptStatus } from './store';
 
 // Intake decisions: issuing and spending form tokens, storing a report in one transaction, and opening
@@ -58,10 +57,9 @@ export function createIntake(deps: IntakeDeps) {
   const decoy = generateReceipt();
 
   async function deskKey(db: Db): Promise<Buffer> {
-    // New narratives and messages are sealed to the newest desk key.
-    const key = (await latestDeskKey(db))?.publicKey;
-    if (!key) throw new UnavailableError('intake.unavailable');
-    return key;
+    // New narratives and messages are sealed to the newest desk key, only once it is authenticated
+    // (accounts/desk-keys.ts); otherwise a translated 503 and one operator log line.
+    return (await currentDeskKey(db, deps.secrets)).publicKey;
   }
 
   // Spends the token's nonce around `work`, and gives it back when the work fails before committing,

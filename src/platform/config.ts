@@ -8,6 +8,9 @@ const hexSecret = z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hexadecimal ch
 const schema = z.object({
   // HTTP port to listen on.
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Interface to listen on. Loopback by default, so a reverse proxy or Tor in front cannot be bypassed;
+  // 0.0.0.0 only where something else (a container network) stands between the app and the world.
+  HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1'),
   // PostgreSQL connection string; without it the embedded PGlite database under DATA_DIR is used.
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   // Folder for the embedded database and the development secrets.
@@ -65,9 +68,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const missing = (['RECEIPT_SECRET', 'SESSION_SECRET', 'PUBLIC_ORIGIN'] as const).filter(
       (key) => !config[key],
     );
-    if (missing.length > 0) {
-      throw new ConfigError(missing.map((key) => `${key}: required when NODE_ENV=production`));
-    }
+    const problems = missing.map((key) => `${key}: required when NODE_ENV=production`);
+    // The embedded database is for trying and developing: one in-process backend, no server log settings,
+    // no backups or replication an operator can manage. Production refuses it rather than run on it quietly.
+    if (!config.DATABASE_URL)
+      problems.push(
+        'DATABASE_URL: required when NODE_ENV=production (the embedded database is for trying and developing only)',
+      );
+    if (problems.length > 0) throw new ConfigError(problems);
   }
   return {
     ...config,

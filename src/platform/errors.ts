@@ -55,6 +55,23 @@ export class UnavailableError extends AppError {
   }
 }
 
+/**
+ * A 503 that only the operator can end (a misconfiguration, not an outage that passes by itself). The
+ * user sees the translated `message`; the error handler writes `action` to the log once per `onceKey`
+ * and process, with no request data at all: a log line per refused request would give a log shipper the
+ * time of every attempt (promise 1).
+ */
+export class OperatorActionError extends AppError {
+  constructor(
+    code: string,
+    message: string,
+    readonly action: string,
+    readonly onceKey: string,
+  ) {
+    super(code, message, 503, true);
+  }
+}
+
 /** Maps anything thrown to an AppError: body-parser and database outages included, the rest a 500. */
 export function normalizeError(error: unknown): AppError {
   if (error instanceof AppError) return error;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from './config';
+import { makePrivateDir } from './private-files';
 
 export interface Secrets {
   receipt: Buffer;
@@ -25,7 +26,7 @@ export async function loadSecrets(config: Config): Promise<Secrets> {
     stored = JSON.parse(await readFile(file, 'utf8')) as { receipt: string; session: string };
   } catch {
     stored = { receipt: randomBytes(32).toString('hex'), session: randomBytes(32).toString('hex') };
-    await mkdir(config.DATA_DIR, { recursive: true });
+    await makePrivateDir(config.DATA_DIR);
     // 0600: the secrets protect receipts, so only the service user may read them.
     await writeFile(file, JSON.stringify(stored), { mode: 0o600, flag: 'wx' }).catch(async () => {
       stored = JSON.parse(await readFile(file, 'utf8')) as { receipt: string; session: string };

@@ -99,7 +99,30 @@ function sendBody(
   });
 }
 
+/**
+ * The address a page is known by: its route's pattern with the parameters filled in, under the language
+ * prefix. Express matches paths without regard to case or a trailing slash, so /METHODOLOGY/ reaches the
+ * methodology page too; undefined when the route has no plain pattern.
+ */
+function canonicalPath(req: Request): string | undefined {
+  const pattern = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof pattern !== 'string') return undefined;
+  const params = req.params as Record<string, string | undefined>;
+  return (
+    req.baseUrl + pattern.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ''))
+  );
+}
+
 async function sendPage(req: Request, res: Response, site: PublicSite, result: PageResult): Promise<void> {
+  // Pages are cached whole, language link included, and that link is built from the request's path: the
+  // first visitor's spelling (/es/METHODOLOGY/) would be served to everyone. Any other spelling is sent
+  // to the canonical address instead, so only canonical pages are ever rendered and cached.
+  const canonical = canonicalPath(req);
+  const [requested = '', query] = req.originalUrl.split(/\?(.*)/s, 2);
+  if (canonical !== undefined && requested !== canonical && !(canonical === '/es/' && requested === '/es')) {
+    res.redirect(301, query === undefined ? canonical : `${canonical}?${query}`);
+    return;
+  }
   // The twin link keeps the canonical query, so a filtered map links to the same map in the other language.
   res.locals.twinHref = localizedPath(res.locals.twinLang, res.locals.pagePath) + result.query;
   res.type('html');

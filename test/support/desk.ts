@@ -77,19 +77,22 @@ export async function signIn(
   db: Db,
   account: { id: number; username: string; password: string },
   prefix = '',
+  headers: Record<string, string> = {},
 ): Promise<ReturnType<typeof request.agent>> {
   const agent = request.agent(app);
-  const login = await agent.get(`${prefix}/moderate/login`).expect(200);
+  const login = await agent.get(`${prefix}/moderate/login`).set(headers).expect(200);
   await agent
     .post(`${prefix}/moderate/login`)
+    .set(headers)
     .type('form')
     .send({ _csrf: csrfFrom(login.text), username: account.username, password: account.password })
     .expect(303);
   const secret = await totpSecretOf(db, account.id);
   await db('moderators').where({ id: account.id }).update({ totp_last_step: null });
-  const codePage = await agent.get(`${prefix}/moderate/login/code`).expect(200);
+  const codePage = await agent.get(`${prefix}/moderate/login/code`).set(headers).expect(200);
   await agent
     .post(`${prefix}/moderate/login/code`)
+    .set(headers)
     .type('form')
     .send({ _csrf: csrfFrom(codePage.text), code: totpCode(secret) })
     .expect(303);

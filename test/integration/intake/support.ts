@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp, type AppDeps } from '../../../src/app';
+import { createDeskKey } from '../../../src/accounts/desk-keys';
 import { hashReceipt, normalizeReceipt } from '../../../src/intake/receipt';
 import { loadConfig } from '../../../src/platform/config';
 import type { Db } from '../../../src/platform/db';
@@ -15,6 +16,7 @@ import { createTestDatabase, type TestDatabase } from '../../support/database';
 
 export const TODAY = new Date('2026-11-27T00:00:00Z');
 export const RECEIPT_SECRET = Buffer.alloc(32, 1);
+export const SESSION_SECRET = Buffer.alloc(32, 2);
 
 export interface IntakeTestApp {
   app: Express;
@@ -43,7 +45,7 @@ export async function buildIntakeApp(
     config,
     db,
     reference: await loadReference(db),
-    secrets: { receipt: RECEIPT_SECRET, session: Buffer.alloc(32, 2) },
+    secrets: { receipt: RECEIPT_SECRET, session: SESSION_SECRET },
     logger: createLogger({ level: config.LOG_LEVEL, destination }),
     today: () => TODAY,
     ...(options.now ? { now: options.now } : {}),
@@ -61,10 +63,13 @@ export async function setUpIntake(
   return { database, desk, testApp: await buildIntakeApp(database.db, options) };
 }
 
-/** Adds a desk key pair and returns it, private half included, so tests can open what was sealed. */
+/**
+ * Adds a desk key pair, authenticated as the app creates keys, and returns it, private half included, so
+ * tests can open what was sealed.
+ */
 export async function addDeskKey(db: Db): Promise<DeskKeyPair> {
   const pair = await generateDeskKeyPair();
-  await db('desk_keys').insert({ public_key: Buffer.from(pair.publicKey), created_on: '2026-11-01' });
+  await createDeskKey(db, SESSION_SECRET, pair.publicKey, '2026-11-01');
   return pair;
 }
 

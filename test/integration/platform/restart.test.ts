@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { verifyPassword } from '../../../src/accounts/keys';
 
 // The embedded path as a newcomer meets it: the real server process on an empty DATA_DIR, stopped with
 // SIGTERM, started again on the same data. Always embedded, whatever DATABASE_URL says.
@@ -53,6 +54,13 @@ async function waitForHealth(port: number, child: ChildProcess, timeoutMs: numbe
   throw new Error('server did not become healthy');
 }
 
+/** Everything a child writes to stdout, as text so far. */
+function outputOf(child: ChildProcess): () => string {
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  return () => text;
+}
+
 function stop(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     child.once('exit', (code) => resolve(code));
@@ -71,20 +79,34 @@ describe('the embedded database across restarts', () => {
   it('seeds on first start, shuts down cleanly on SIGTERM and finds the data intact on the next start', async () => {
     const port = await freePort();
     const first = startServer(dataDir, port);
+    const firstOutput = outputOf(first);
     await waitForHealth(port, first, 90_000);
     expect((await fetch(`http://127.0.0.1:${port}/es/`)).status).toBe(200);
     expect(await stop(first)).toBe(0);
+    // The demo desk account's random password is printed once, at the start that created it.
+    const announcements = firstOutput()
+      .split('\n')
+      .filter((line) => line.includes('"password"'));
+    expect(announcements).toHaveLength(1);
+    const printed = (JSON.parse(announcements[0]!) as { password: string }).password;
+    expect(printed).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
 
     // Closed cleanly: the data directory opens directly and holds the demo reports.
     const direct = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') });
     const counted = await direct.query<{ n: number }>('select count(*)::int as n from reports');
+    const demo = await direct.query<{ password_hash: string }>(
+      "select password_hash from moderators where username = 'demo-admin'",
+    );
     await direct.close();
+    expect(await verifyPassword(demo.rows[0]!.password_hash, printed)).toBe(true);
     const reports = counted.rows[0]?.n ?? 0;
     expect(reports).toBeGreaterThanOrEqual(3000);
 
     const second = startServer(dataDir, port);
+    const secondOutput = outputOf(second);
     await waitForHealth(port, second, 30_000);
     expect(await stop(second)).toBe(0);
+    expect(secondOutput()).not.toContain('password');
     const again = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') });
     const recounted = await again.query<{ n: number }>('select count(*)::int as n from reports');
     await again.close();

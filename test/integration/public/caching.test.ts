@@ -157,3 +157,31 @@ describe('compression', () => {
     }
   });
 });
+
+describe('canonical addresses', () => {
+  // Pages are cached whole, with their language link: a page first rendered for /es/METHODOLOGY/ would
+  // link every later visitor to /METHODOLOGY/ (issue 10). Other spellings are redirected instead.
+  it.each([
+    ['/METHODOLOGY/', '/methodology'],
+    ['/es/Methodology', '/es/methodology'],
+    ['/Codebook/', '/codebook'],
+    ['/data/', '/data'],
+    ['/DATA/releases/2025-Q4/', '/data/releases/2025-Q4'],
+    ['/es/Map?release=2025-Q4&view=state', '/es/map?release=2025-Q4&view=state'],
+  ])('sends %s to %s before anything is rendered or cached', async (odd, canonical) => {
+    const fresh = await buildTestApp(database.db);
+    const response = await request(fresh.app).get(odd).expect(301);
+    expect(response.headers.location).toBe(canonical);
+    // The first page the cache holds is the canonical one, and its twin link is canonical too.
+    const page = await request(fresh.app).get(canonical).expect(200);
+    const twin = /class="lang-switch" href="([^"]+)"/.exec(page.text)?.[1]?.replace(/&amp;/g, '&');
+    const path = canonical.split('?')[0]!;
+    const other = path.startsWith('/es/') ? path.slice(3) : `/es${path}`;
+    expect(twin?.split('?')[0]).toBe(other);
+  });
+
+  it('serves the Spanish home page at /es as well as /es/', async () => {
+    await request(testApp.app).get('/es').expect(200);
+    await request(testApp.app).get('/es/').expect(200);
+  });
+});

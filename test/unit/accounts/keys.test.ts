@@ -9,7 +9,6 @@ import {
   wrapDeskKey,
 } from '../../../src/accounts/keys';
 import { generateOneTimePassword, passwordProblem } from '../../../src/accounts/passwords';
-import { createLoginThrottle } from '../../../src/accounts/throttle';
 import { generateDeskKeyPair, open, seal } from '../../../src/reports/seal';
 
 describe('wrapping the desk key', () => {
@@ -86,31 +85,5 @@ describe('password policy', () => {
     const password = generateOneTimePassword();
     expect(password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
     expect(passwordProblem(password, 'alice')).toBeNull();
-  });
-});
-
-describe('login throttle', () => {
-  it('limits one address on one account after 5 failures, never the owner at another address', () => {
-    let now = 0;
-    const throttle = createLoginThrottle(() => now);
-    for (let i = 0; i < 5; i++) throttle.failed('alice', 'attacker');
-    expect(throttle.limited('alice', 'attacker')).toBe(true);
-    expect(throttle.limited('alice', 'owner')).toBe(false);
-    now += 16 * 60_000;
-    expect(throttle.limited('alice', 'attacker')).toBe(false);
-  });
-
-  it('slows a distributed attack on one account but lets an address that signed in before through', () => {
-    const throttle = createLoginThrottle(() => 0);
-    throttle.succeeded('alice', 'owner');
-    for (let i = 0; i < 50; i++) throttle.failed('alice', `bot-${i}`);
-    expect(throttle.limited('alice', 'bot-new')).toBe(true);
-    expect(throttle.limited('alice', 'owner')).toBe(false);
-  });
-
-  it('limits one address trying many accounts', () => {
-    const throttle = createLoginThrottle(() => 0);
-    for (let i = 0; i < 20; i++) throttle.failed(`user-${i}`, 'sprayer');
-    expect(throttle.limited('user-99', 'sprayer')).toBe(true);
   });
 });
