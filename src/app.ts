@@ -23,8 +23,11 @@ import { accountsRouter } from './accounts/routes';
 import { moderationSession } from './accounts/session';
 import { createAccounts } from './accounts/service';
 import { argon2ParamsFor, TEST_ARGON2, type Argon2Params } from './accounts/keys';
+import { recordAudit } from './accounts/store';
 import { moderationRouter } from './moderation/routes';
 import { releasesRouter } from './releases/routes';
+import { createReleaseJobs } from './releases/jobs';
+import type { runBuild } from './releases/run-in-worker';
 import { createReleases } from './releases/service';
 import { createModeration } from './moderation/service';
 import { publicRouter } from './public/routes';
@@ -47,6 +50,8 @@ export interface AppDeps {
   argon2?: Argon2Params;
   /** Public site settings: how long the list of releases is cached, memory for cached pages and files. */
   publicSite?: PublicSiteOptions;
+  /** The release suppression; tests inject a broken one to prove the independent gate refuses it. */
+  buildRelease?: typeof runBuild;
 }
 
 const ALLOWED_METHODS = new Set(['GET', 'HEAD', 'POST']);
@@ -87,8 +92,11 @@ export function createApp(deps: AppDeps): Express {
     reference: deps.reference,
     threshold: deps.config.DISCLOSURE_THRESHOLD,
     today,
+    recordAudit,
+    ...(deps.buildRelease ? { build: deps.buildRelease } : {}),
   });
-  const desk = { ...deps, accounts, moderation, releases, sessionSecret: deps.secrets.session };
+  const releaseJobs = createReleaseJobs({ db: deps.db, releases, logger: deps.logger, today });
+  const desk = { ...deps, accounts, moderation, releases, releaseJobs, sessionSecret: deps.secrets.session };
   // The desk's session, mounted once and only under /moderate: anonymous routes never see a session.
   app.use(['/moderate', '/es/moderate'], moderationSession(desk));
   const routers: Router[] = [

@@ -6,6 +6,7 @@
 import { createAuditor, type QuantityFailure } from './auditor';
 import { getHighs } from './lp';
 import { protectedQuantities, publishedIncrements, type Quantity, type Withheld } from './rules';
+import { cellId } from './cells';
 import { buildSystem, equationRow, publishedClasses, type Row, type SeriesRelease, type SystemCell } from './system';
 
 export type GateFailureKind =
@@ -59,18 +60,28 @@ interface Audited {
 export async function auditSeries(input: GateInput): Promise<GateVerdict> {
   const last = input.series.length - 1;
   const result = await auditAll(input.series, input.k, input.certificates ?? [], input.maxFailures ?? 25);
-  // A number of an earlier release that fails may have been given away before this release existed: audit
-  // the history alone to tell, since only what this release adds can be refused.
-  let before = new Set<string>();
-  if (result.failures.some((f) => f.release < last)) {
-    const history = await auditAll(input.series.slice(0, last), input.k, [], Infinity);
-    before = new Set(history.failures.map(keyOf));
+  if (result.failures.length === 0 || last === 0) {
+    return { ok: result.failures.length === 0, failures: result.failures, preexisting: [], truncated: result.truncated, stats: result.stats };
   }
-  const failures = result.failures.filter((f) => f.release === last || !before.has(keyOf(f)));
-  const preexisting = result.failures.filter((f) => f.release < last && before.has(keyOf(f)));
+  // What the earlier releases gave away before this one existed cannot be refused now. A failing number of
+  // an earlier release is pre-existing when it fails in the history alone; a failing number of this release
+  // is pre-existing when its cell already failed there (an increment since a release that leaked it is the
+  // old leak plus this release's own increment, which is checked in its own right).
+  const history = await auditAll(input.series.slice(0, last), input.k, [], Infinity);
+  const before = new Set(history.failures.map(keyOf));
+  const leaked = new Set(history.failures.filter((f) => f.since !== null).map((f) => `${cellKeyOf(f)}|${f.since}`));
+  const leakedCells = new Set(history.failures.map(cellKeyOf));
+  const old = (f: GateFailure): boolean => {
+    if (f.release < last) return before.has(keyOf(f));
+    if (f.kind === 'published_increment') return leaked.has(`${cellKeyOf(f)}|${f.since}`);
+    return f.kind === 'increment' && leakedCells.has(cellKeyOf(f));
+  };
+  const failures = result.failures.filter((f) => !old(f));
+  const preexisting = result.failures.filter(old);
   return { ok: failures.length === 0, failures, preexisting, truncated: result.truncated, stats: result.stats };
 }
 
+const cellKeyOf = (f: GateFailure): string => `${f.table}:${JSON.stringify(f.keys)}`;
 const keyOf = (f: GateFailure): string => `${f.kind}:${f.release}:${f.since}:${f.table}:${JSON.stringify(f.keys)}`;
 
 async function auditAll(
@@ -80,22 +91,27 @@ async function auditAll(
   maxFailures: number,
 ): Promise<Audited> {
   const system = buildSystem(series);
-  const classes = series.map((release, s) => publishedClasses(system, s, release.cells ?? []));
-  const shown = classes.map((list) => new Set(list.flatMap((c) => c.cells.map((cell) => cell.id))));
-  const withheld: Withheld = (release, cell) => !shown[release]!.has(cell.id);
   const failures: GateFailure[] = [];
   const fail = (kind: GateFailureKind, cell: SystemCell, since: number | null, min: number, max: number): void => {
     failures.push({ kind, release: cell.release, since, table: cell.table, keys: cell.keys, min, max, canBeZero: min <= 0, canReachK: max >= k });
   };
-  classes.forEach((list) => {
-    for (const c of list) {
-      for (const cell of c.cells) {
-        // Integrity first: a published number must be the true count, and a true count of at least k.
-        if (c.value !== cell.count) fail('published_wrong_value', cell, null, c.value, c.value);
-        else if (cell.count < k) fail('published_below_k', cell, null, c.value, c.value);
-      }
+  // Integrity first: a published number must be the true count, and a true count of at least k.
+  series.forEach((release, s) => {
+    for (const shown of release.cells ?? []) {
+      if (shown.status !== 'published' || shown.value === null) continue;
+      const cell = system.releases[s]!.byId.get(cellId(shown.table, shown.keys));
+      if (!cell) throw new Error(`cell not in the release's tables: ${cellId(shown.table, shown.keys)}`);
+      if (shown.value !== cell.count) fail('published_wrong_value', cell, null, shown.value, shown.value);
+      else if (cell.count < k) fail('published_below_k', cell, null, shown.value, shown.value);
     }
   });
+  // Wrong values make the truth infeasible: bounding then means nothing, and the release is refused anyway.
+  if (failures.some((f) => f.kind === 'published_wrong_value')) {
+    return { failures, truncated: false, stats: { quantities: 0, solves: 0, certified: 0, offered: certificates.length } };
+  }
+  const classes = series.map((release, s) => publishedClasses(system, s, release.cells ?? []));
+  const shown = classes.map((list) => new Set(list.flatMap((c) => c.cells.map((cell) => cell.id))));
+  const withheld: Withheld = (release, cell) => !shown[release]!.has(cell.id);
   for (const p of publishedIncrements(system, k, withheld)) fail('published_increment', p.cell, p.since, p.difference, p.difference);
   const quantities = protectedQuantities(system, k, withheld);
   const fixed: Row[] = [...system.structural, ...classes.flat().map((c) => equationRow(c.vars, c.value))];
@@ -103,10 +119,6 @@ async function auditAll(
   try {
     const offered = certificates.length;
     const certified = auditor.offer(certificates);
-    // Wrong values make the truth infeasible; bounding then means nothing, and the release is refused anyway.
-    if (failures.some((f) => f.kind === 'published_wrong_value')) {
-      return { failures, truncated: false, stats: { quantities: quantities.length, solves: 0, certified, offered } };
-    }
     const { failures: bounded, stats } = auditor.run({ published: new Uint8Array(0), exactBounds: true, stopAfter: maxFailures });
     for (const f of bounded) failures.push(toGateFailure(quantities[f.quantity]!, f));
     return {

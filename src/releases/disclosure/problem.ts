@@ -3,6 +3,7 @@
 import type { ReleaseAtoms, ReleaseUniverse } from '../atoms';
 import { cellId } from './cells';
 import {
+  leakedIncrements,
   primaryReason,
   protectedQuantities,
   publishableOnItsOwn,
@@ -48,6 +49,8 @@ export interface ReleaseProblem {
   readonly quantities: readonly Quantity[];
   /** Whether a cell of any release is withheld, with candidates of the current release counted as shown. */
   readonly withheld: Withheld;
+  /** `cell id|since` of increments earlier releases already gave away (see primaryReason). */
+  readonly leaked: ReadonlySet<string>;
 }
 
 /** Frames the build of the release after `history` (oldest first), from the atoms at its cutoff. */
@@ -61,8 +64,9 @@ export function frameRelease(
   const frozen = history.map((release, s) => publishedClasses(system, s, release.cells ?? []));
   const shown = frozen.map((classes) => new Set(classes.flatMap((c) => c.cells.map((cell) => cell.id))));
   const withheldBefore: Withheld = (release, cell) => !shown[release]!.has(cell.id);
+  const leaked = leakedIncrements(system, k, withheldBefore, last);
   const classes: CellClass[] = classesOf(system.releases[last]!.cells).map((cells) => {
-    const reasons = cells.map((cell) => primaryReason(system, k, cell, withheldBefore));
+    const reasons = cells.map((cell) => primaryReason(system, k, cell, withheldBefore, leaked));
     const primary = reasons.find((r) => r === 'below_k') ?? reasons.find((r) => r !== null) ?? null;
     const publishable = cells.every((cell) => publishableOnItsOwn(system, k, cell));
     const weight = cells.reduce((sum, cell) => {
@@ -86,6 +90,7 @@ export function frameRelease(
     fixed,
     quantities: protectedQuantities(system, k, withheld),
     withheld,
+    leaked,
   };
 }
 

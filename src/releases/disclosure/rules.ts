@@ -81,19 +81,32 @@ export type PrimaryReason = 'below_k' | 'increment_below_k';
 /**
  * Why a cell of the release being built must be withheld whatever else is shown: fewer than k reports, or
  * 1 to k-1 reports added since an earlier release that published it. Null when it may be published.
+ * `leaked` holds `cell id|since` for increments earlier releases already gave away (legacy releases built
+ * before increments were protected): the difference from such a release is that old leak plus the increment
+ * since the later release, which is judged on its own.
  */
 export function primaryReason(
   system: DisclosureSystem,
   k: number,
   cell: SystemCell,
   withheldBefore: Withheld,
+  leaked: ReadonlySet<string> = new Set(),
 ): PrimaryReason | null {
   if (cell.count < k) return 'below_k';
   for (let since = 0; since < cell.release; since++) {
+    if (leaked.has(`${cell.id}|${since}`)) continue;
     const before = system.releases[since]!.byId.get(cell.id);
     if (before && !withheldBefore(since, before) && small(cell.count - before.count, k)) return 'increment_below_k';
   }
   return null;
+}
+
+/** `cell id|since` of every increment between two earlier releases that both published it with 1 to k-1 between. */
+export function leakedIncrements(system: DisclosureSystem, k: number, withheld: Withheld, before: number): Set<string> {
+  return new Set(
+    publishedIncrements(system, k, (release, cell) => release >= before || withheld(release, cell))
+      .map((p) => `${p.cell.id}|${p.since}`),
+  );
 }
 
 /**

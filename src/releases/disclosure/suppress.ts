@@ -33,8 +33,18 @@ export interface BuildInput {
   readonly onProgress?: (progress: BuildProgress) => void;
 }
 
+/** A cell withheld only because too few reports were added since an earlier release: a later cutoff may show it. */
+export interface WaitingCell {
+  readonly table: string;
+  readonly keys: Readonly<Record<string, string>>;
+  /** Reports added since `since` (1 to k-1). */
+  readonly increment: number;
+  readonly since: number;
+}
+
 export interface BuiltRelease {
   readonly cells: readonly ReleaseCell[];
+  readonly waiting: readonly WaitingCell[];
   /** Why each withheld cell (by cell id) is withheld. */
   readonly reasons: ReadonlyMap<string, WithholdReason>;
   readonly loss: InformationLoss;
@@ -50,6 +60,8 @@ export interface BuiltRelease {
     /** What the model proved any protection must withhold (its weighted objective), and what this one does. */
     readonly lowerBound: number;
     readonly objective: number;
+    /** The fewest publishable cells any protection satisfying the model's cuts must withhold. */
+    readonly lossLowerBound: number;
     readonly millis: number;
   };
 }
@@ -93,7 +105,12 @@ export async function buildRelease(input: BuildInput): Promise<BuiltRelease> {
     debug(`${Math.round(performance.now() - started)} ms: framed, ${problem.quantities.length} quantities, ${toggles.length} candidates`);
     const start = master.solve();
     const hidden = Uint8Array.from(start.hidden);
-    const ignore = new Uint8Array(problem.quantities.length);
+    // An increment since a release whose cell an earlier pair of releases already gave away (a legacy
+    // release, built before increments were protected) is that old leak plus this release's own increment,
+    // which is checked in its own right: withholding more now cannot undo the old leak.
+    const ignore = Uint8Array.from(problem.quantities, (q) =>
+      q.release === problem.current && q.kind === 'increment' && q.cells.some((c) => problem.leaked.has(`${c.id}|${q.since}`)) ? 1 : 0,
+    );
     const preexisting: QuantityFailure[] = [];
     let rounds = 0;
     for (;;) {
@@ -133,11 +150,15 @@ export async function buildRelease(input: BuildInput): Promise<BuiltRelease> {
     const objective = hidden.reduce((sum, h, i) => sum + h * weights[i]!, 0);
     debug(`${Math.round(performance.now() - started)} ms: final audit`);
     const bound = master.solve();
+    // The same cuts with every publishable cell costing one: a floor under the information loss itself.
+    const countCost = Float64Array.from(problem.candidates, (c) => (problem.classes[c]!.publishable ? problem.classes[c]!.cells.length : 0));
+    const lossBound = master.solve(undefined, countCost);
     debug(`${Math.round(performance.now() - started)} ms: bound`);
     const cells = statuses(problem, hidden);
     progress('done', rounds, problem.quantities.length * 2, hidden.reduce((n, h) => n + h, 0));
     return {
       cells: cells.cells,
+      waiting: cells.waiting,
       reasons: cells.reasons,
       loss: informationLoss(problem, hidden),
       certificates: auditor.certificates(),
@@ -149,6 +170,7 @@ export async function buildRelease(input: BuildInput): Promise<BuiltRelease> {
         cuts: master.cuts,
         lowerBound: Math.min(bound.lowerBound, objective),
         objective,
+        lossLowerBound: Math.ceil(lossBound.lowerBound - 1e-6),
         millis: performance.now() - started,
       },
     };
@@ -180,11 +202,16 @@ function debug(line: string): void {
   if (process.env.DEBUG_SUPPRESS) console.log(line);
 }
 
-/** The release's cells with their statuses, and why each withheld one is withheld. */
-function statuses(problem: ReleaseProblem, hidden: Uint8Array): { cells: ReleaseCell[]; reasons: Map<string, WithholdReason> } {
+/** The release's cells with their statuses, why each withheld one is withheld, and which a later cutoff may show. */
+function statuses(
+  problem: ReleaseProblem,
+  hidden: Uint8Array,
+): { cells: ReleaseCell[]; reasons: Map<string, WithholdReason>; waiting: WaitingCell[] } {
   const toggleOf = new Map(problem.candidates.map((c, t) => [c, t]));
   const cells: ReleaseCell[] = [];
   const reasons = new Map<string, WithholdReason>();
+  const waiting: WaitingCell[] = [];
+  const { system, k } = problem;
   problem.classes.forEach((c, i) => {
     const toggle = toggleOf.get(i);
     const withheld = toggle === undefined || hidden[toggle] === 1;
@@ -193,8 +220,18 @@ function statuses(problem: ReleaseProblem, hidden: Uint8Array): { cells: Release
       : (c.primary ?? (c.publishable ? 'protects_others' : 'increment_below_k'));
     for (const cell of c.cells) {
       cells.push({ table: cell.table, keys: cell.keys, status: withheld ? 'suppressed' : 'published', value: withheld ? null : cell.count });
-      if (reason) reasons.set(cell.id, reason);
+      if (!reason) continue;
+      reasons.set(cell.id, reason);
+      if (reason !== 'increment_below_k') continue;
+      for (let since = problem.current - 1; since >= 0; since--) {
+        const before = system.releases[since]!.byId.get(cell.id);
+        const increment = before ? cell.count - before.count : 0;
+        if (increment >= 1 && increment < k) {
+          waiting.push({ table: cell.table, keys: cell.keys, increment, since });
+          break;
+        }
+      }
     }
   });
-  return { cells, reasons };
+  return { cells, reasons, waiting };
 }
