@@ -11,7 +11,12 @@ import { buildRelease, type BuiltRelease } from '../src/releases/disclosure/supp
 import type { SeriesRelease } from '../src/releases/disclosure/system';
 import { DEMO_RELEASES } from '../seeds/demo-releases';
 import { demoSeedInputs } from '../test/unit/releases/demo-inputs';
-import { atomsFromReports, quarterRange, referenceUniverse, syntheticReports } from '../test/unit/releases/support';
+import {
+  atomsFromReports,
+  quarterRange,
+  referenceUniverse,
+  syntheticReports,
+} from '../test/unit/releases/support';
 
 const K = 11;
 
@@ -28,7 +33,9 @@ function report(label: string, built: BuiltRelease, gateMs: number, certified: n
       `one-dimensional ${loss.oneDimension.withheld} of ${loss.oneDimension.publishable} (${pct(loss.oneDimension.withheld, loss.oneDimension.publishable)} %); ` +
       `no protection withholds fewer than ${stats.lossLowerBound} (${pct(stats.lossLowerBound, loss.publishable)} %); national total ${loss.nationalTotalPublished ? 'published' : 'WITHHELD'}`,
   );
-  console.log('    table                             published  below k  increment<k  protecting  (publishable)');
+  console.log(
+    '    table                             published  below k  increment<k  protecting  (publishable)',
+  );
   for (const t of loss.tables) {
     console.log(
       `    ${t.table.padEnd(32)} ${String(t.published).padStart(9)} ${String(t.belowK).padStart(8)} ${String(t.incrementBelowK).padStart(12)} ${String(t.protecting).padStart(11)}  (${t.publishable})`,
@@ -37,16 +44,23 @@ function report(label: string, built: BuiltRelease, gateMs: number, certified: n
 }
 
 /** Builds each release on top of the ones before, then gates it with every earlier release, as publishing does. */
-async function series(inputs: readonly { label: string; universe: ReleaseUniverse; atoms: ReleaseAtoms }[]): Promise<void> {
+async function series(
+  inputs: readonly { label: string; universe: ReleaseUniverse; atoms: ReleaseAtoms }[],
+): Promise<void> {
   const started = performance.now();
   const history: SeriesRelease[] = [];
   for (const input of inputs) {
     const current = { universe: input.universe, atoms: input.atoms };
     const built = await buildRelease({ history, current, k: K });
     const gateStarted = performance.now();
-    const verdict = await auditSeries({ series: [...history, { ...current, cells: built.cells }], k: K, certificates: built.certificates });
+    const verdict = await auditSeries({
+      series: [...history, { ...current, cells: built.cells }],
+      k: K,
+      certificates: built.certificates,
+    });
     const gateMs = performance.now() - gateStarted;
-    if (!verdict.ok) throw new Error(`${input.label}: the gate refused the release (${verdict.failures.length} failures)`);
+    if (!verdict.ok)
+      throw new Error(`${input.label}: the gate refused the release (${verdict.failures.length} failures)`);
     report(input.label, built, gateMs, verdict.stats.certified);
     history.push({ ...current, label: input.label, cells: built.cells });
   }
@@ -66,7 +80,11 @@ async function large(reports: number): Promise<void> {
   const later = referenceUniverse(['before-2017', ...quarterRange(2017, 2026)]);
   const all = syntheticReports(early, reports, 2);
   await series([
-    { label: 'first', universe: early, atoms: atomsFromReports(early, all.slice(0, Math.floor(reports * 0.8))) },
+    {
+      label: 'first',
+      universe: early,
+      atoms: atomsFromReports(early, all.slice(0, Math.floor(reports * 0.8))),
+    },
     { label: 'second', universe: later, atoms: atomsFromReports(later, all) },
   ]);
 }

@@ -58,11 +58,17 @@ async function scenario(
   console.log(`\n${name}`);
   await timed('generate reports', fill);
   const reference = await loadReference(db);
-  const releases = createReleases({ db, reference, threshold: 11, today: () => new Date('2026-11-27T00:00:00Z') });
+  const releases = createReleases({
+    db,
+    reference,
+    threshold: 11,
+    today: () => new Date('2026-11-27T00:00:00Z'),
+  });
   const started = performance.now();
   for (const { publishedOn, ...draft } of drafts) {
-    const { release, build } = await timed(`release ${draft.label}: publish (atoms, suppression, gate, insert)`, () =>
-      releases.publish(draft, { publishedOn }),
+    const { release, build } = await timed(
+      `release ${draft.label}: publish (atoms, suppression, gate, insert)`,
+      () => releases.publish(draft, { publishedOn }),
     );
     const { loss, timings, stats } = build;
     console.log(

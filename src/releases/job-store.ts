@@ -42,7 +42,15 @@ export interface JobRecord {
 /** Records a new running job; returns its id. */
 export async function insertJob(
   db: Knex,
-  job: { kind: JobKind; cutoff: string; label: string | null; notesEn: string; notesEs: string; requestedBy: number | null; createdOn: string },
+  job: {
+    kind: JobKind;
+    cutoff: string;
+    label: string | null;
+    notesEn: string;
+    notesEs: string;
+    requestedBy: number | null;
+    createdOn: string;
+  },
 ): Promise<string> {
   const [row]: { id: string }[] = await db('release_jobs')
     .insert({
@@ -60,7 +68,9 @@ export async function insertJob(
 
 /** Stores a running job's progress and marks it alive. */
 export async function updateJobProgress(db: Knex, id: string, progress: JobProgress): Promise<void> {
-  await db('release_jobs').where({ id, state: 'running' }).update({ progress: JSON.stringify(progress), heartbeat_at: db.fn.now() });
+  await db('release_jobs')
+    .where({ id, state: 'running' })
+    .update({ progress: JSON.stringify(progress), heartbeat_at: db.fn.now() });
 }
 
 /** Ends a job with its result or its error. */
@@ -81,13 +91,13 @@ export async function finishJob(
 
 /** One job by id, or undefined. */
 export async function findJob(db: Knex, id: string): Promise<JobRecord | undefined> {
-  const row = (await db('release_jobs')
+  const row: Record<string, unknown> | undefined = await db('release_jobs')
     .where({ id })
-    .first(
+    .first<Record<string, unknown> | undefined>(
       '*',
       db.raw("to_char(cutoff, 'YYYY-MM-DD') as cutoff_text"),
       db.raw('extract(epoch from (now() - heartbeat_at))::float8 as silent_seconds'),
-    )) as Record<string, unknown> | undefined;
+    );
   if (!row) return undefined;
   return {
     id: String(row.id),

@@ -2,7 +2,15 @@ import type { Knex } from 'knex';
 import type { Logger } from '../platform/logger';
 import { ConflictError, AppError } from '../platform/errors';
 import type { BuildProgress } from './disclosure/suppress';
-import { findJob, finishJob, insertJob, updateJobProgress, type JobError, type JobKind, type JobRecord } from './job-store';
+import {
+  findJob,
+  finishJob,
+  insertJob,
+  updateJobProgress,
+  type JobError,
+  type JobKind,
+  type JobRecord,
+} from './job-store';
 import { ReleaseRefusedError, type ReleaseDraft, type Releases } from './service';
 import { listReleases } from './store';
 import { summarizeBuild } from './summary';
@@ -23,10 +31,20 @@ export interface ReleaseJobs {
   settled(): Promise<void>;
 }
 
-export function createReleaseJobs(deps: { db: Knex; releases: Releases; logger?: Logger; today: () => Date }): ReleaseJobs {
+export function createReleaseJobs(deps: {
+  db: Knex;
+  releases: Releases;
+  logger?: Logger;
+  today: () => Date;
+}): ReleaseJobs {
   const running = new Set<Promise<void>>();
 
-  async function run(id: string, kind: JobKind, draft: ReleaseDraft, moderatorId: number | null): Promise<void> {
+  async function run(
+    id: string,
+    kind: JobKind,
+    draft: ReleaseDraft,
+    moderatorId: number | null,
+  ): Promise<void> {
     let lastWrite = 0;
     let pending: Promise<void> = Promise.resolve();
     const onProgress = (progress: BuildProgress): void => {
@@ -48,12 +66,19 @@ export function createReleaseJobs(deps: { db: Knex; releases: Releases; logger?:
       } else {
         const { release, build } = await deps.releases.publish(draft, { moderatorId, onProgress });
         await pending;
-        await finishJob(deps.db, id, { state: 'done', result: { label: release.label, summary: summarizeBuild(build, names) } });
+        await finishJob(deps.db, id, {
+          state: 'done',
+          result: { label: release.label, summary: summarizeBuild(build, names) },
+        });
       }
     } catch (error) {
       await pending;
       await finishJob(deps.db, id, { state: 'failed', error: describe(error, names) });
-      if (!(error instanceof AppError)) deps.logger?.error({ err: error instanceof Error ? error.message : String(error) }, 'release job failed');
+      if (!(error instanceof AppError))
+        deps.logger?.error(
+          { err: error instanceof Error ? error.message : String(error) },
+          'release job failed',
+        );
     } finally {
       clearInterval(heartbeat);
     }
@@ -93,12 +118,15 @@ function describe(error: unknown, names: readonly string[]): JobError {
         release: names[f.release] ?? String(f.release),
         since: f.since === null ? null : (names[f.since] ?? String(f.since)),
         table: f.table,
-        keys: Object.entries(f.keys).map(([d, v]) => `${d}=${v}`).join(', '),
+        keys: Object.entries(f.keys)
+          .map(([d, v]) => `${d}=${v}`)
+          .join(', '),
         min: Math.round(f.min * 100) / 100,
         max: Math.round(f.max * 100) / 100,
       })),
     };
   }
-  if (error instanceof ConflictError || error instanceof AppError) return { key: error.message, params: {}, failures: [] };
+  if (error instanceof ConflictError || error instanceof AppError)
+    return { key: error.message, params: {}, failures: [] };
   return { key: 'releases.errors.build_failed', params: {}, failures: [] };
 }

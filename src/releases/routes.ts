@@ -35,7 +35,9 @@ export function releasesRouter(deps: ReleasesRouterDeps): Router {
   router.use('/moderate/releases', requireAdmin);
 
   router.get('/moderate/releases', async (_req, res) => {
-    res.set('Cache-Control', 'no-store').render('releases/admin', releaseAdminView({ releases: await deps.releases.list() }));
+    res
+      .set('Cache-Control', 'no-store')
+      .render('releases/admin', releaseAdminView({ releases: await deps.releases.list() }));
   });
 
   const start = (kind: 'preview' | 'publish', schema: typeof Draft | typeof Publish) =>
@@ -47,11 +49,23 @@ export function releasesRouter(deps: ReleasesRouterDeps): Router {
         return res
           .status(422)
           .set('Cache-Control', 'no-store')
-          .render('releases/admin', releaseAdminView({ releases, draft: draft.success ? draft.data : undefined, errorKey: `releases.errors.form_${kind}` }));
+          .render(
+            'releases/admin',
+            releaseAdminView({
+              releases,
+              draft: draft.success ? draft.data : undefined,
+              errorKey: `releases.errors.form_${kind}`,
+            }),
+          );
       }
       const id = await deps.releaseJobs.start(
         kind,
-        { cutoff: form.data.cutoff, label: form.data.label, notesEn: form.data.notes_en, notesEs: form.data.notes_es },
+        {
+          cutoff: form.data.cutoff,
+          label: form.data.label,
+          notesEn: form.data.notes_en,
+          notesEs: form.data.notes_es,
+        },
         res.locals.moderator!.id,
       );
       res.redirect(303, localizedPath(res.locals.lang, `/moderate/releases/jobs/${id}`));
@@ -64,7 +78,9 @@ export function releasesRouter(deps: ReleasesRouterDeps): Router {
     const job = id.success ? await deps.releaseJobs.find(id.data) : undefined;
     if (!job) throw new NotFoundError();
     const view = jobView(job, res.locals.lang);
-    res.set('Cache-Control', 'no-store').render('releases/job', { ...view, refreshSeconds: view.running ? 2 : undefined });
+    res
+      .set('Cache-Control', 'no-store')
+      .render('releases/job', { ...view, refreshSeconds: view.running ? 2 : undefined });
   });
   return router;
 }

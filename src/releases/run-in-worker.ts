@@ -5,9 +5,16 @@ import { buildRelease, type BuildInput, type BuildProgress, type BuiltRelease } 
 
 const running = new Set<Worker>();
 
-type Message<T> = { type: 'progress'; progress: BuildProgress } | { type: 'done'; result: T } | { type: 'error'; message: string };
+type Message<T> =
+  | { type: 'progress'; progress: BuildProgress }
+  | { type: 'done'; result: T }
+  | { type: 'error'; message: string };
 
-function inWorker<T>(task: 'build' | 'gate', input: unknown, onProgress?: (p: BuildProgress) => void): Promise<T> {
+function inWorker<T>(
+  task: 'build' | 'gate',
+  input: unknown,
+  onProgress?: (p: BuildProgress) => void,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(path.join(__dirname, 'worker.js'), { workerData: { task, input } });
     running.add(worker);
@@ -29,7 +36,10 @@ function inWorker<T>(task: 'build' | 'gate', input: unknown, onProgress?: (p: Bu
 const compiled = __filename.endsWith('.js');
 
 /** Builds a release (suppression), off the main thread when compiled. */
-export function runBuild(input: Omit<BuildInput, 'onProgress'>, onProgress?: (p: BuildProgress) => void): Promise<BuiltRelease> {
+export function runBuild(
+  input: Omit<BuildInput, 'onProgress'>,
+  onProgress?: (p: BuildProgress) => void,
+): Promise<BuiltRelease> {
   if (!compiled) return buildRelease({ ...input, ...(onProgress ? { onProgress } : {}) });
   return inWorker('build', input, onProgress);
 }

@@ -16,9 +16,7 @@ import {
   findRelease,
   insertRelease,
   listReleases,
-  loadCodeAtoms,
-  loadGeoAtoms,
-  loadPairAtoms,
+  loadAtomsThrough,
   loadReleaseCells,
   type ReleaseRecord,
 } from './store';
@@ -99,54 +97,63 @@ export function createReleases(deps: ReleasesDeps) {
   const codes = Object.fromEntries(
     CODE_KINDS.map((kind) => [kind, codesOf(reference, kind).map((code) => code.code)]),
   ) as Record<CodeKind, string[]>;
-  const universeFor = (cutoff: string): ReleaseUniverse => ({ geography, quarters: periodsThrough(cutoff), codes });
+  const universeFor = (cutoff: string): ReleaseUniverse => ({
+    geography,
+    quarters: periodsThrough(cutoff),
+    codes,
+  });
   const todayIso = () => deps.today().toISOString().slice(0, 10);
 
-  /** The atoms as of a cutoff, aggregated in SQL. */
-  async function atomsAsOf(cutoff: string): Promise<ReleaseAtoms> {
-    const [geo, codeAtoms, pairs] = await Promise.all([
-      loadGeoAtoms(db, cutoff),
-      loadCodeAtoms(db, cutoff),
-      loadPairAtoms(db, cutoff),
-    ]);
-    return { universe: universeFor(cutoff), geo, codes: codeAtoms, pairs };
-  }
-
-  // Earlier releases with their atoms recomputed from the reports approved by their cutoffs: decided reports
-  // are never edited, so these are the counts those releases were built from (the engine refuses otherwise).
-  async function history(): Promise<{ records: ReleaseRecord[]; series: SeriesRelease[] }> {
-    const records = await listReleases(db);
+  // Earlier releases with their atoms recomputed from the reports approved by their cutoffs (decided reports
+  // are never edited, so these are the counts those releases were built from; the engine refuses otherwise),
+  // and the atoms of the new cutoff, all in one aggregation pass.
+  async function history(
+    cutoff: string,
+    records: readonly ReleaseRecord[],
+  ): Promise<{ series: SeriesRelease[]; atoms: ReleaseAtoms }> {
+    const atomSets = await loadAtomsThrough(db, [...records.map((r) => r.cutoff), cutoff]);
+    const atomsOf = (n: number, at: string): ReleaseAtoms => ({ universe: universeFor(at), ...atomSets[n]! });
     const series: SeriesRelease[] = [];
-    for (const record of records) {
+    for (const [n, record] of records.entries()) {
       series.push({
         label: record.label,
         universe: universeFor(record.cutoff),
-        atoms: await atomsAsOf(record.cutoff),
+        atoms: atomsOf(n, record.cutoff),
         cells: await loadReleaseCells(db, record.id),
       });
     }
-    return { records, series };
+    return { series, atoms: atomsOf(records.length, cutoff) };
   }
 
   /** Computes, suppresses and gates the release for a cutoff without writing anything. */
-  async function build(cutoff: string, onProgress?: (progress: BuildProgress) => void): Promise<ReleaseBuild> {
+  async function build(
+    cutoff: string,
+    onProgress?: (progress: BuildProgress) => void,
+  ): Promise<ReleaseBuild> {
     if (!isRealDate(cutoff)) throw new ReleaseRefusedError('releases.errors.cutoff_invalid');
     // Before today, never today: a report approved later on the cutoff day would be told on /status that it
     // is counted in a release that does not count it.
     if (cutoff >= todayIso()) throw new ReleaseRefusedError('releases.errors.cutoff_not_past');
-    const { records, series } = await history();
+    const records = await listReleases(db);
     const latest = records.at(-1);
     // Releases nest (each counts every report the one before did), which is what the audit relies on.
     if (latest && cutoff <= latest.cutoff)
-      throw new ReleaseRefusedError('releases.errors.cutoff_before_latest', { label: latest.label, cutoff: latest.cutoff });
+      throw new ReleaseRefusedError('releases.errors.cutoff_before_latest', {
+        label: latest.label,
+        cutoff: latest.cutoff,
+      });
     const atomsStarted = performance.now();
-    const atoms = await atomsAsOf(cutoff);
+    const { series, atoms } = await history(cutoff, records);
     const atomsMs = performance.now() - atomsStarted;
     const nationalIncrement = latest ? nationalCount(atoms) - nationalCount(series.at(-1)!.atoms) : null;
     // The national total is published in every release, so its increment must be 0 or at least k: with
     // 1 to k-1 new reports the difference itself would give them away.
     if (nationalIncrement !== null && nationalIncrement >= 1 && nationalIncrement < threshold)
-      throw new ReleaseRefusedError('releases.errors.too_few_new', { label: latest!.label, count: nationalIncrement, k: threshold });
+      throw new ReleaseRefusedError('releases.errors.too_few_new', {
+        label: latest!.label,
+        count: nationalIncrement,
+        k: threshold,
+      });
     const current = { universe: universeFor(cutoff), atoms, label: 'draft' };
     const buildStarted = performance.now();
     const built = await buildCells({ history: series, current, k: threshold }, onProgress);
@@ -175,19 +182,33 @@ export function createReleases(deps: ReleasesDeps) {
   /** Builds, gates and publishes a release with its audit row, in one transaction; refused when the gate fails. */
   async function publish(
     draft: ReleaseDraft,
-    options: { publishedOn?: string; moderatorId?: number | null; onProgress?: (progress: BuildProgress) => void } = {},
+    options: {
+      publishedOn?: string;
+      moderatorId?: number | null;
+      onProgress?: (progress: BuildProgress) => void;
+    } = {},
   ): Promise<{ release: ReleaseRecord; build: ReleaseBuild }> {
     if (!isReleaseLabel(draft.label)) throw new ReleaseRefusedError('releases.errors.label_invalid');
     if (await findRelease(db, draft.label)) throw new ConflictError('releases.errors.label_taken');
     const built = await build(draft.cutoff, options.onProgress);
     if (!built.verdict.ok)
-      throw new ReleaseRefusedError('releases.errors.audit_failed', { count: built.verdict.failures.length }, built.verdict.failures);
+      throw new ReleaseRefusedError(
+        'releases.errors.audit_failed',
+        { count: built.verdict.failures.length },
+        built.verdict.failures,
+      );
     const release = await db.transaction(async (trx) => {
       // One publisher at a time, and only on top of the releases this build was audited against.
       await trx.raw('lock table releases in exclusive mode');
-      const latest = await trx('releases').select<{ id: number }[]>('id').orderBy('cutoff', 'desc').orderBy('id', 'desc').first();
-      if ((latest?.id ?? null) !== (built.basedOn?.id ?? null)) throw new ConflictError('releases.errors.concurrent');
-      if (await trx('releases').where({ label: draft.label }).first()) throw new ConflictError('releases.errors.label_taken');
+      const latest = await trx('releases')
+        .select<{ id: number }[]>('id')
+        .orderBy('cutoff', 'desc')
+        .orderBy('id', 'desc')
+        .first();
+      if ((latest?.id ?? null) !== (built.basedOn?.id ?? null))
+        throw new ConflictError('releases.errors.concurrent');
+      if (await trx('releases').where({ label: draft.label }).first())
+        throw new ConflictError('releases.errors.label_taken');
       const record = {
         label: draft.label,
         cutoff: draft.cutoff,

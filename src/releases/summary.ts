@@ -42,12 +42,20 @@ export interface BuildSummary {
     readonly percent: number;
     readonly lowerBound: number;
     readonly lowerBoundPercent: number;
-    readonly oneDimension: { readonly withheld: number; readonly publishable: number; readonly percent: number };
+    readonly oneDimension: {
+      readonly withheld: number;
+      readonly publishable: number;
+      readonly percent: number;
+    };
     readonly nationalTotalPublished: boolean;
   };
   readonly tables: readonly TableSummary[];
   /** Per table, cells a later cutoff may publish once their increment reaches k, with a few examples. */
-  readonly waiting: readonly { readonly table: string; readonly count: number; readonly examples: readonly string[] }[];
+  readonly waiting: readonly {
+    readonly table: string;
+    readonly count: number;
+    readonly examples: readonly string[];
+  }[];
   readonly seconds: number;
   readonly stats: { readonly rounds: number; readonly solves: number; readonly cuts: number };
 }
@@ -56,11 +64,13 @@ const keysText = (keys: Readonly<Record<string, string>>): string =>
   Object.entries(keys)
     .map(([d, v]) => `${d}=${v}`)
     .join(', ');
-const percent = (part: number, whole: number): number => (whole === 0 ? 0 : Math.round((1000 * part) / whole) / 10);
+const percent = (part: number, whole: number): number =>
+  whole === 0 ? 0 : Math.round((1000 * part) / whole) / 10;
 
 /** Summarizes a build; `labels` names the releases of the series by index (the last being the draft). */
 export function summarizeBuild(build: ReleaseBuild, labels: readonly string[]): BuildSummary {
-  const nameOf = (index: number | null): string | null => (index === null ? null : (labels[index] ?? 'draft'));
+  const nameOf = (index: number | null): string | null =>
+    index === null ? null : (labels[index] ?? 'draft');
   const failures = build.verdict.failures.map((f) => ({
     kind: f.kind,
     release: nameOf(f.release)!,
@@ -79,7 +89,9 @@ export function summarizeBuild(build: ReleaseBuild, labels: readonly string[]): 
       {
         table: t.name,
         count: cells.length,
-        examples: cells.slice(0, 3).map((w) => `${keysText(w.keys)}: +${w.increment} since ${nameOf(w.since)}`),
+        examples: cells
+          .slice(0, 3)
+          .map((w) => `${keysText(w.keys)}: +${w.increment} since ${nameOf(w.since)}`),
       },
     ];
   });
@@ -131,7 +143,9 @@ export function summaryLines(s: BuildSummary): string[] {
     ),
   ];
   if (s.waiting.length > 0) {
-    lines.push(`a later cutoff may publish ${s.waiting.reduce((n, w) => n + w.count, 0)} cells whose increment is still below k:`);
+    lines.push(
+      `a later cutoff may publish ${s.waiting.reduce((n, w) => n + w.count, 0)} cells whose increment is still below k:`,
+    );
     for (const w of s.waiting) lines.push(`  ${w.table}: ${w.count} (${w.examples.join('; ')})`);
   }
   lines.push(
@@ -140,8 +154,13 @@ export function summaryLines(s: BuildSummary): string[] {
       : `audit FAILED: ${s.failureCount} numbers can be worked out`,
   );
   for (const f of s.failures) {
-    lines.push(`  ${f.kind} ${f.release}${f.since ? ` since ${f.since}` : ''} ${f.table} ${f.keys}: between ${f.min} and ${f.max}`);
+    lines.push(
+      `  ${f.kind} ${f.release}${f.since ? ` since ${f.since}` : ''} ${f.table} ${f.keys}: between ${f.min} and ${f.max}`,
+    );
   }
-  if (s.preexisting > 0) lines.push(`${s.preexisting} numbers were already given away by earlier releases (reported, not refused)`);
+  if (s.preexisting > 0)
+    lines.push(
+      `${s.preexisting} numbers were already given away by earlier releases (reported, not refused)`,
+    );
   return lines;
 }

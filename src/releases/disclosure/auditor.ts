@@ -74,7 +74,12 @@ interface Point {
 
 export interface Auditor {
   run(options: RunOptions): { failures: QuantityFailure[]; stats: AuditStats };
-  repair(published: Uint8Array, quantity: number, side: 'low' | 'high', weights: Float64Array): number[] | null;
+  repair(
+    published: Uint8Array,
+    quantity: number,
+    side: 'low' | 'high',
+    weights: Float64Array,
+  ): number[] | null;
   /** Points proving every quantity the last run proved: a certificate another auditor can verify. */
   certificates(): Float64Array[];
   /** Offers points found elsewhere; each is verified against every row before it is believed. */
@@ -185,7 +190,10 @@ export function createAuditor(highs: Highs, input: AuditorInput): Auditor {
       for (let i = 0; i < q; i++) if (!zeroOk[i] || !reachOk[i]) unproven++;
       if (unproven > options.maxUnproven) {
         const i = zeroOk.findIndex((ok, j) => !ok || !reachOk[j]);
-        return { failures: [{ quantity: i, canBeZero: false, canReachK: false, min: null, max: null, cuts: [] }], stats };
+        return {
+          failures: [{ quantity: i, canBeZero: false, canReachK: false, min: null, max: null, cuts: [] }],
+          stats,
+        };
       }
     }
 
@@ -215,7 +223,11 @@ export function createAuditor(highs: Highs, input: AuditorInput): Auditor {
     // Group checks: one LP proves every quantity it drives to 0 (or to k). A set that makes no progress is
     // split (interleaved, since neighbours in a table compete for the same total); a single quantity's LP
     // is its bound, and its duals are its cut.
-    const phase = (flags: Uint8Array, costOf: (set: readonly number[]) => Float64Array, side: 'low' | 'high') => {
+    const phase = (
+      flags: Uint8Array,
+      costOf: (set: readonly number[]) => Float64Array,
+      side: 'low' | 'high',
+    ) => {
       const stack: number[][] = [quantities.flatMap((_, i) => (flags[i] ? [] : [i]))];
       while (stack.length > 0 && failures.size < stopAfter) {
         const set = stack.pop()!.filter((i) => !flags[i]);
@@ -224,7 +236,11 @@ export function createAuditor(highs: Highs, input: AuditorInput): Auditor {
         const left = set.filter((i) => !flags[i]);
         if (left.length === 0) continue;
         if (left.length < set.length) stack.push(left);
-        else if (set.length > 1) stack.push(set.filter((_, j) => j % 2 === 1), set.filter((_, j) => j % 2 === 0));
+        else if (set.length > 1)
+          stack.push(
+            set.filter((_, j) => j % 2 === 1),
+            set.filter((_, j) => j % 2 === 0),
+          );
         else if (outcome.status === 'optimal') {
           const i = set[0]!;
           const entry = failures.get(i) ?? {};
@@ -281,11 +297,17 @@ export function createAuditor(highs: Highs, input: AuditorInput): Auditor {
    * exactly the deviated equations makes the solution feasible, so it is also the quantity's proof.
    * Returns the toggles to withhold, or null when no withholding in this release can protect it.
    */
-  function repair(published: Uint8Array, quantity: number, side: 'low' | 'high', weights: Float64Array): number[] | null {
+  function repair(
+    published: Uint8Array,
+    quantity: number,
+    side: 'low' | 'high',
+    weights: Float64Array,
+  ): number[] | null {
     setPublished(published);
     const lower = new Float64Array(width);
     const upper = Float64Array.from(colUpper);
-    for (let i = 0; i < t; i++) if (published[i]) upper[devBase + 2 * i] = upper[devBase + 2 * i + 1] = Infinity;
+    for (let i = 0; i < t; i++)
+      if (published[i]) upper[devBase + 2 * i] = upper[devBase + 2 * i + 1] = Infinity;
     if (side === 'high') lower[numVars + quantity] = k;
     else for (const v of quantities[quantity]!.vars) upper[v] = 0;
     lp.setColBounds(lower, upper);
@@ -296,7 +318,8 @@ export function createAuditor(highs: Highs, input: AuditorInput): Auditor {
       if (outcome.status !== 'optimal') return null;
       const drop: number[] = [];
       for (let i = 0; i < t; i++) {
-        if (published[i] && outcome.values[devBase + 2 * i]! + outcome.values[devBase + 2 * i + 1]! > 1e-7) drop.push(i);
+        if (published[i] && outcome.values[devBase + 2 * i]! + outcome.values[devBase + 2 * i + 1]! > 1e-7)
+          drop.push(i);
       }
       const after = Uint8Array.from(published);
       for (const i of drop) after[i] = 0;

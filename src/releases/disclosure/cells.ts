@@ -78,7 +78,8 @@ export function cellExpressions(space: VariableSpace): CellExpression[] {
       group.vars.push(index);
       groups.set(id, group);
     });
-    for (const [id, g] of groups) cells.push({ table: table.name, keys: g.keys, id, vars: Int32Array.from(g.vars) });
+    for (const [id, g] of groups)
+      cells.push({ table: table.name, keys: g.keys, id, vars: Int32Array.from(g.vars) });
   }
   return cells;
 }

@@ -7,14 +7,17 @@ import { createAuditor, type QuantityFailure } from './auditor';
 import { getHighs } from './lp';
 import { protectedQuantities, publishedIncrements, type Quantity, type Withheld } from './rules';
 import { cellId } from './cells';
-import { buildSystem, equationRow, publishedClasses, type Row, type SeriesRelease, type SystemCell } from './system';
+import {
+  buildSystem,
+  equationRow,
+  publishedClasses,
+  type Row,
+  type SeriesRelease,
+  type SystemCell,
+} from './system';
 
 export type GateFailureKind =
-  | 'level'
-  | 'increment'
-  | 'published_increment'
-  | 'published_below_k'
-  | 'published_wrong_value';
+  'level' | 'increment' | 'published_increment' | 'published_below_k' | 'published_wrong_value';
 
 export interface GateFailure {
   readonly kind: GateFailureKind;
@@ -37,7 +40,12 @@ export interface GateVerdict {
   /** Numbers earlier releases already gave away, before this one: reported, not refused (nothing can undo them). */
   readonly preexisting: readonly GateFailure[];
   readonly truncated: boolean;
-  readonly stats: { readonly quantities: number; readonly solves: number; readonly certified: number; readonly offered: number };
+  readonly stats: {
+    readonly quantities: number;
+    readonly solves: number;
+    readonly certified: number;
+    readonly offered: number;
+  };
 }
 
 export interface GateInput {
@@ -61,7 +69,13 @@ export async function auditSeries(input: GateInput): Promise<GateVerdict> {
   const last = input.series.length - 1;
   const result = await auditAll(input.series, input.k, input.certificates ?? [], input.maxFailures ?? 25);
   if (result.failures.length === 0 || last === 0) {
-    return { ok: result.failures.length === 0, failures: result.failures, preexisting: [], truncated: result.truncated, stats: result.stats };
+    return {
+      ok: result.failures.length === 0,
+      failures: result.failures,
+      preexisting: [],
+      truncated: result.truncated,
+      stats: result.stats,
+    };
   }
   // What the earlier releases gave away before this one existed cannot be refused now. A failing number of
   // an earlier release is pre-existing when it fails in the history alone; a failing number of this release
@@ -69,7 +83,9 @@ export async function auditSeries(input: GateInput): Promise<GateVerdict> {
   // old leak plus this release's own increment, which is checked in its own right).
   const history = await auditAll(input.series.slice(0, last), input.k, [], Infinity);
   const before = new Set(history.failures.map(keyOf));
-  const leaked = new Set(history.failures.filter((f) => f.since !== null).map((f) => `${cellKeyOf(f)}|${f.since}`));
+  const leaked = new Set(
+    history.failures.filter((f) => f.since !== null).map((f) => `${cellKeyOf(f)}|${f.since}`),
+  );
   const leakedCells = new Set(history.failures.map(cellKeyOf));
   const old = (f: GateFailure): boolean => {
     if (f.release < last) return before.has(keyOf(f));
@@ -78,11 +94,18 @@ export async function auditSeries(input: GateInput): Promise<GateVerdict> {
   };
   const failures = result.failures.filter((f) => !old(f));
   const preexisting = result.failures.filter(old);
-  return { ok: failures.length === 0, failures, preexisting, truncated: result.truncated, stats: result.stats };
+  return {
+    ok: failures.length === 0,
+    failures,
+    preexisting,
+    truncated: result.truncated,
+    stats: result.stats,
+  };
 }
 
 const cellKeyOf = (f: GateFailure): string => `${f.table}:${JSON.stringify(f.keys)}`;
-const keyOf = (f: GateFailure): string => `${f.kind}:${f.release}:${f.since}:${f.table}:${JSON.stringify(f.keys)}`;
+const keyOf = (f: GateFailure): string =>
+  `${f.kind}:${f.release}:${f.since}:${f.table}:${JSON.stringify(f.keys)}`;
 
 async function auditAll(
   series: readonly SeriesRelease[],
@@ -92,8 +115,24 @@ async function auditAll(
 ): Promise<Audited> {
   const system = buildSystem(series);
   const failures: GateFailure[] = [];
-  const fail = (kind: GateFailureKind, cell: SystemCell, since: number | null, min: number, max: number): void => {
-    failures.push({ kind, release: cell.release, since, table: cell.table, keys: cell.keys, min, max, canBeZero: min <= 0, canReachK: max >= k });
+  const fail = (
+    kind: GateFailureKind,
+    cell: SystemCell,
+    since: number | null,
+    min: number,
+    max: number,
+  ): void => {
+    failures.push({
+      kind,
+      release: cell.release,
+      since,
+      table: cell.table,
+      keys: cell.keys,
+      min,
+      max,
+      canBeZero: min <= 0,
+      canReachK: max >= k,
+    });
   };
   // Integrity first: a published number must be the true count, and a true count of at least k.
   series.forEach((release, s) => {
@@ -107,19 +146,34 @@ async function auditAll(
   });
   // Wrong values make the truth infeasible: bounding then means nothing, and the release is refused anyway.
   if (failures.some((f) => f.kind === 'published_wrong_value')) {
-    return { failures, truncated: false, stats: { quantities: 0, solves: 0, certified: 0, offered: certificates.length } };
+    return {
+      failures,
+      truncated: false,
+      stats: { quantities: 0, solves: 0, certified: 0, offered: certificates.length },
+    };
   }
   const classes = series.map((release, s) => publishedClasses(system, s, release.cells ?? []));
   const shown = classes.map((list) => new Set(list.flatMap((c) => c.cells.map((cell) => cell.id))));
   const withheld: Withheld = (release, cell) => !shown[release]!.has(cell.id);
-  for (const p of publishedIncrements(system, k, withheld)) fail('published_increment', p.cell, p.since, p.difference, p.difference);
+  for (const p of publishedIncrements(system, k, withheld))
+    fail('published_increment', p.cell, p.since, p.difference, p.difference);
   const quantities = protectedQuantities(system, k, withheld);
   const fixed: Row[] = [...system.structural, ...classes.flat().map((c) => equationRow(c.vars, c.value))];
-  const auditor = createAuditor(await getHighs(), { k, numVars: system.numVars, fixed, toggles: [], quantities });
+  const auditor = createAuditor(await getHighs(), {
+    k,
+    numVars: system.numVars,
+    fixed,
+    toggles: [],
+    quantities,
+  });
   try {
     const offered = certificates.length;
     const certified = auditor.offer(certificates);
-    const { failures: bounded, stats } = auditor.run({ published: new Uint8Array(0), exactBounds: true, stopAfter: maxFailures });
+    const { failures: bounded, stats } = auditor.run({
+      published: new Uint8Array(0),
+      exactBounds: true,
+      stopAfter: maxFailures,
+    });
     for (const f of bounded) failures.push(toGateFailure(quantities[f.quantity]!, f));
     return {
       failures,

@@ -28,13 +28,30 @@ export interface InformationLoss {
 /** Measures the loss of a choice of hidden candidates (1 = withheld), cell by cell (twins count twice). */
 export function informationLoss(problem: ReleaseProblem, hidden: Uint8Array): InformationLoss {
   const toggleOf = new Map(problem.candidates.map((c, t) => [c, t]));
-  const tables = new Map<string, { cells: number; published: number; belowK: number; incrementBelowK: number; protecting: number; publishable: number }>();
+  const tables = new Map<
+    string,
+    {
+      cells: number;
+      published: number;
+      belowK: number;
+      incrementBelowK: number;
+      protecting: number;
+      publishable: number;
+    }
+  >();
   let nationalTotalPublished = false;
   problem.classes.forEach((c, i) => {
     const toggle = toggleOf.get(i);
     const withheld = toggle === undefined || hidden[toggle] === 1;
     for (const cell of c.cells) {
-      const t = tables.get(cell.table) ?? { cells: 0, published: 0, belowK: 0, incrementBelowK: 0, protecting: 0, publishable: 0 };
+      const t = tables.get(cell.table) ?? {
+        cells: 0,
+        published: 0,
+        belowK: 0,
+        incrementBelowK: 0,
+        protecting: 0,
+        publishable: 0,
+      };
       t.cells++;
       if (!withheld) t.published++;
       else if (c.primary === 'below_k') t.belowK++;

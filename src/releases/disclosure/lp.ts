@@ -92,7 +92,7 @@ export function createLp(highs: Highs, spec: LpSpec): Lp {
   });
   // Solves mostly change the objective, so the last basis stays primal feasible and primal simplex restarts
   // from it: measured 10-50x faster per re-solve than the default dual simplex on release models.
-  model.options.set({ output_flag: false, presolve: 'on', ...(mip ? {} : { simplex_strategy: 4 }), ...(process.env.LP_OPTS && !mip ? JSON.parse(process.env.LP_OPTS) : {}) });
+  model.options.set({ output_flag: false, presolve: 'on', ...(mip ? {} : { simplex_strategy: 4 }) });
   const status = highs.constants.modelStatus;
   let solves = 0;
   let iterations = 0;
@@ -110,7 +110,10 @@ export function createLp(highs: Highs, spec: LpSpec): Lp {
         model.options.set({ presolve: 'on' });
         s = model.getModelStatus();
       }
-      if (s === status.optimal || (mip && s === status.timeLimit && model.info.get('primal_solution_status') === 2)) {
+      if (
+        s === status.optimal ||
+        (mip && s === status.timeLimit && model.info.get('primal_solution_status') === 2)
+      ) {
         const solution = model.getSolution();
         return {
           status: 'optimal',

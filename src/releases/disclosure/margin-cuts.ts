@@ -60,8 +60,15 @@ function protect(value: number, k: number, parent: Part, siblings: readonly Part
   if (parent.hidden) return [];
   const cuts: Cut[] = [];
   const open = [parent, ...siblings].filter((p) => !p.hidden && p.toggle >= 0);
-  if (!siblings.some((s) => s.hidden) && open.length > 0) cuts.push(cut(open.map((p) => [p.toggle, 1]), 1));
-  const need = k - value - siblings.filter((s) => s.hidden).reduce((sum, s) => sum + Math.min(s.room, k - value), 0);
+  if (!siblings.some((s) => s.hidden) && open.length > 0)
+    cuts.push(
+      cut(
+        open.map((p) => [p.toggle, 1]),
+        1,
+      ),
+    );
+  const need =
+    k - value - siblings.filter((s) => s.hidden).reduce((sum, s) => sum + Math.min(s.room, k - value), 0);
   if (need > 0 && open.length > 0) {
     cuts.push(
       cut(

@@ -13,7 +13,10 @@ export interface Master {
    * The cheapest choice satisfying every cut so far (1 = withhold); with `keep`, only choices that withhold
    * at least those cells (so every proof the audit found so far stays valid).
    */
-  solve(keep?: Uint8Array, cost?: Float64Array): { hidden: Uint8Array; objective: number; lowerBound: number };
+  solve(
+    keep?: Uint8Array,
+    cost?: Float64Array,
+  ): { hidden: Uint8Array; objective: number; lowerBound: number };
   readonly cuts: number;
   dispose(): void;
 }
@@ -39,7 +42,9 @@ export function createMaster(highs: Highs, weights: Float64Array, timeLimit = 10
         seen.add(key);
         return true;
       });
-      lp.addRows(fresh.map((cut) => ({ vars: cut.toggles, coefs: cut.coefs, lower: cut.rhs, upper: Infinity })));
+      lp.addRows(
+        fresh.map((cut) => ({ vars: cut.toggles, coefs: cut.coefs, lower: cut.rhs, upper: Infinity })),
+      );
       count += fresh.length;
       return fresh.length;
     },
@@ -47,7 +52,8 @@ export function createMaster(highs: Highs, weights: Float64Array, timeLimit = 10
       if (count === 0 && !keep) return { hidden: new Uint8Array(n), objective: 0, lowerBound: 0 };
       lp.setColBounds(keep ? Float64Array.from(keep) : new Float64Array(n), new Float64Array(n).fill(1));
       const outcome = lp.minimize(cost);
-      if (outcome.status !== 'optimal') throw new Error(`the suppression model has no solution (${outcome.status})`);
+      if (outcome.status !== 'optimal')
+        throw new Error(`the suppression model has no solution (${outcome.status})`);
       const hidden = Uint8Array.from(outcome.values, (v) => (v > 0.5 ? 1 : 0));
       return { hidden, objective: outcome.objective, lowerBound: lp.mipBound() };
     },

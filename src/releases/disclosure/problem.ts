@@ -23,7 +23,7 @@ import {
 } from './system';
 
 /** A one-dimensional table is what most readers look at first: withholding one of its cells costs more. */
-const ONE_DIMENSION_WEIGHT = Number(process.env.W1 ?? 5);
+const ONE_DIMENSION_WEIGHT = 5;
 /** The national total is the headline: withheld only if nothing else can protect a cell. */
 const NATIONAL_WEIGHT = 1000;
 /** A cell that is not publishable on its own costs almost nothing to withhold, but publishing it is still better. */
@@ -80,7 +80,8 @@ export function frameRelease(
   const withheld: Withheld = (release, cell) =>
     release === last ? primaryIds.has(cell.id) : withheldBefore(release, cell);
   const fixed: Row[] = [...system.structural];
-  for (const classesOfRelease of frozen) for (const c of classesOfRelease) fixed.push(equationRow(c.vars, c.value));
+  for (const classesOfRelease of frozen)
+    for (const c of classesOfRelease) fixed.push(equationRow(c.vars, c.value));
   return {
     system,
     k,
@@ -101,6 +102,10 @@ export function candidateRow(problem: ReleaseProblem, classIndex: number): Row {
 }
 
 /** Looks a cell of the current release up by table and keys. */
-export function currentCell(problem: ReleaseProblem, table: string, keys: Record<string, string>): SystemCell | undefined {
+export function currentCell(
+  problem: ReleaseProblem,
+  table: string,
+  keys: Record<string, string>,
+): SystemCell | undefined {
   return problem.system.releases[problem.current]!.byId.get(cellId(table, keys));
 }

@@ -55,6 +55,7 @@ export function findRelations(cells: readonly CellExpression[], numVars: number)
   }
   const national = cells.find((c) => c.table === 'national_total');
   const roles = cells.filter((c) => c.table === 'by_target_role');
-  if (national && roles.length >= 2) relations.push({ parent: national.id, children: roles.map((r) => r.id) });
+  if (national && roles.length >= 2)
+    relations.push({ parent: national.id, children: roles.map((r) => r.id) });
   return relations;
 }

@@ -50,7 +50,13 @@ export function protectedQuantities(system: DisclosureSystem, k: number, withhel
         const difference = cell.count - before.count;
         if (!small(difference, k) || !(withheld(s, cell) || withheld(since, before))) continue;
         add(
-          { kind: 'increment', release: s, since, vars: incrementVars(system, cell.id, since, s), truth: difference },
+          {
+            kind: 'increment',
+            release: s,
+            since,
+            vars: incrementVars(system, cell.id, since, s),
+            truth: difference,
+          },
           cell,
         );
       }
@@ -60,7 +66,11 @@ export function protectedQuantities(system: DisclosureSystem, k: number, withhel
 }
 
 /** Cells published in two releases whose difference gives away 1 to k-1 new reports. */
-export function publishedIncrements(system: DisclosureSystem, k: number, withheld: Withheld): PublishedIncrement[] {
+export function publishedIncrements(
+  system: DisclosureSystem,
+  k: number,
+  withheld: Withheld,
+): PublishedIncrement[] {
   const out: PublishedIncrement[] = [];
   system.releases.forEach((release, s) => {
     for (const cell of release.cells) {
@@ -96,16 +106,23 @@ export function primaryReason(
   for (let since = 0; since < cell.release; since++) {
     if (leaked.has(`${cell.id}|${since}`)) continue;
     const before = system.releases[since]!.byId.get(cell.id);
-    if (before && !withheldBefore(since, before) && small(cell.count - before.count, k)) return 'increment_below_k';
+    if (before && !withheldBefore(since, before) && small(cell.count - before.count, k))
+      return 'increment_below_k';
   }
   return null;
 }
 
 /** `cell id|since` of every increment between two earlier releases that both published it with 1 to k-1 between. */
-export function leakedIncrements(system: DisclosureSystem, k: number, withheld: Withheld, before: number): Set<string> {
+export function leakedIncrements(
+  system: DisclosureSystem,
+  k: number,
+  withheld: Withheld,
+  before: number,
+): Set<string> {
   return new Set(
-    publishedIncrements(system, k, (release, cell) => release >= before || withheld(release, cell))
-      .map((p) => `${p.cell.id}|${p.since}`),
+    publishedIncrements(system, k, (release, cell) => release >= before || withheld(release, cell)).map(
+      (p) => `${p.cell.id}|${p.since}`,
+    ),
   );
 }
 

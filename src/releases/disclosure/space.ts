@@ -19,7 +19,12 @@ export type VariableInfo =
    * reports, or one per-place code nationally. Rules written against the sum take 2 coefficients instead of
    * hundreds, which makes each LP solve several times faster without changing what it can prove.
    */
-  | { readonly type: 'sum'; readonly of: 'pair' | 'national' | 'code'; readonly index: number; readonly kind?: CodeKind };
+  | {
+      readonly type: 'sum';
+      readonly of: 'pair' | 'national' | 'code';
+      readonly index: number;
+      readonly kind?: CodeKind;
+    };
 
 /** A linear rule over one space's unknowns: `lower ≤ Σ coefs·x ≤ upper`. */
 export interface SpaceRow {
@@ -94,12 +99,16 @@ export function buildSpace(universe: ReleaseUniverse): VariableSpace {
     universe.codes.activism_type.map((b, activism) => add({ type: 'pair', action, activism }, `p:${a}:${b}`)),
   );
   const sums = {
-    pair: universe.geography.map((_, pair) => add({ type: 'sum', of: 'pair', index: pair }, `s:${pairKey(pair)}`)),
+    pair: universe.geography.map((_, pair) =>
+      add({ type: 'sum', of: 'pair', index: pair }, `s:${pairKey(pair)}`),
+    ),
     national: add({ type: 'sum', of: 'national', index: 0 }, 's:national'),
     code: Object.fromEntries(
       [...perPairKinds].map((kind) => [
         kind,
-        universe.codes[kind].map((c, code) => add({ type: 'sum', of: 'code', index: code, kind }, `s:${kind}:${c}`)),
+        universe.codes[kind].map((c, code) =>
+          add({ type: 'sum', of: 'code', index: code, kind }, `s:${kind}:${c}`),
+        ),
       ]),
     ) as Partial<Record<CodeKind, number[]>>,
   };
@@ -195,7 +204,13 @@ export function structuralRows(space: VariableSpace): SpaceRow[] {
   );
   space.years.forEach((y, year) => {
     const quarters = space.quarterVars.filter((_, q) => yearOf(space.universe.quarters[q]!) === y);
-    rows.push(row(quarters, space.geoVars.map((vars) => vars[year]!), 'eq'));
+    rows.push(
+      row(
+        quarters,
+        space.geoVars.map((vars) => vars[year]!),
+        'eq',
+      ),
+    );
   });
   return rows;
 }

@@ -3,7 +3,7 @@
 // each number it cannot protect comes back as a new cut; repeat until the audit passes. The model's bound
 // says how close the result is to the least any protection must withhold. Pure: no I/O.
 import type { ReleaseAtoms, ReleaseUniverse } from '../atoms';
-import { createAuditor, type Cut, type QuantityFailure } from './auditor';
+import { createAuditor, type QuantityFailure } from './auditor';
 import { getHighs } from './lp';
 import { marginCuts } from './margin-cuts';
 import { createMaster } from './master';
@@ -28,7 +28,11 @@ export interface BuildProgress {
 export interface BuildInput {
   /** Frozen releases, oldest first, with the cells they published and their atoms recomputed. */
   readonly history: readonly SeriesRelease[];
-  readonly current: { readonly universe: ReleaseUniverse; readonly atoms: ReleaseAtoms; readonly label?: string };
+  readonly current: {
+    readonly universe: ReleaseUniverse;
+    readonly atoms: ReleaseAtoms;
+    readonly label?: string;
+  };
   readonly k: number;
   readonly onProgress?: (progress: BuildProgress) => void;
 }
@@ -102,14 +106,17 @@ export async function buildRelease(input: BuildInput): Promise<BuiltRelease> {
       return result;
     };
     master.add(marginCuts(problem));
-    debug(`${Math.round(performance.now() - started)} ms: framed, ${problem.quantities.length} quantities, ${toggles.length} candidates`);
     const start = master.solve();
     const hidden = Uint8Array.from(start.hidden);
     // An increment since a release whose cell an earlier pair of releases already gave away (a legacy
     // release, built before increments were protected) is that old leak plus this release's own increment,
     // which is checked in its own right: withholding more now cannot undo the old leak.
     const ignore = Uint8Array.from(problem.quantities, (q) =>
-      q.release === problem.current && q.kind === 'increment' && q.cells.some((c) => problem.leaked.has(`${c.id}|${q.since}`)) ? 1 : 0,
+      q.release === problem.current &&
+      q.kind === 'increment' &&
+      q.cells.some((c) => problem.leaked.has(`${c.id}|${q.since}`))
+        ? 1
+        : 0,
     );
     const preexisting: QuantityFailure[] = [];
     let rounds = 0;
@@ -118,8 +125,11 @@ export async function buildRelease(input: BuildInput): Promise<BuiltRelease> {
       const count = hidden.reduce((n, h) => n + h, 0);
       progress('audit', rounds, 0, count);
       const published = Uint8Array.from(hidden, (h) => 1 - h);
-      const found = audit({ published, ignore, onSolve: (proven) => progress('audit', rounds, proven, count) });
-      debug(`${Math.round(performance.now() - started)} ms round ${rounds}: ${count} withheld, ${found.stats.solves} solves, ${found.stats.screened} screened, ${found.failures.length} failures`);
+      const found = audit({
+        published,
+        ignore,
+        onSolve: (proven) => progress('audit', rounds, proven, count),
+      });
       if (found.failures.length === 0) break;
       master.add(found.failures.flatMap((f) => f.cuts));
       progress('model', rounds, 0, count);
@@ -142,20 +152,23 @@ export async function buildRelease(input: BuildInput): Promise<BuiltRelease> {
         }
       }
     }
-    debug(`${Math.round(performance.now() - started)} ms: repaired`);
     polish(hidden, start.hidden);
-    debug(`${Math.round(performance.now() - started)} ms: polished`);
     const final = audit({ published: Uint8Array.from(hidden, (h) => 1 - h), ignore });
     if (final.failures.length > 0) throw new Error('the release lost its protection while being polished');
     const objective = hidden.reduce((sum, h, i) => sum + h * weights[i]!, 0);
-    debug(`${Math.round(performance.now() - started)} ms: final audit`);
     const bound = master.solve();
     // The same cuts with every publishable cell costing one: a floor under the information loss itself.
-    const countCost = Float64Array.from(problem.candidates, (c) => (problem.classes[c]!.publishable ? problem.classes[c]!.cells.length : 0));
+    const countCost = Float64Array.from(problem.candidates, (c) =>
+      problem.classes[c]!.publishable ? problem.classes[c]!.cells.length : 0,
+    );
     const lossBound = master.solve(undefined, countCost);
-    debug(`${Math.round(performance.now() - started)} ms: bound`);
     const cells = statuses(problem, hidden);
-    progress('done', rounds, problem.quantities.length * 2, hidden.reduce((n, h) => n + h, 0));
+    progress(
+      'done',
+      rounds,
+      problem.quantities.length * 2,
+      hidden.reduce((n, h) => n + h, 0),
+    );
     return {
       cells: cells.cells,
       waiting: cells.waiting,
@@ -198,10 +211,6 @@ function sidesOf(failure: QuantityFailure): ('low' | 'high')[] {
   return [...(failure.canBeZero ? [] : ['low' as const]), ...(failure.canReachK ? [] : ['high' as const])];
 }
 
-function debug(line: string): void {
-  if (process.env.DEBUG_SUPPRESS) console.log(line);
-}
-
 /** The release's cells with their statuses, why each withheld one is withheld, and which a later cutoff may show. */
 function statuses(
   problem: ReleaseProblem,
@@ -219,7 +228,12 @@ function statuses(
       ? null
       : (c.primary ?? (c.publishable ? 'protects_others' : 'increment_below_k'));
     for (const cell of c.cells) {
-      cells.push({ table: cell.table, keys: cell.keys, status: withheld ? 'suppressed' : 'published', value: withheld ? null : cell.count });
+      cells.push({
+        table: cell.table,
+        keys: cell.keys,
+        status: withheld ? 'suppressed' : 'published',
+        value: withheld ? null : cell.count,
+      });
       if (!reason) continue;
       reasons.set(cell.id, reason);
       if (reason !== 'increment_below_k') continue;

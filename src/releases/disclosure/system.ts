@@ -97,7 +97,12 @@ export function buildSystem(series: readonly SeriesRelease[]): DisclosureSystem 
 }
 
 /** The unknowns of a cell's increment between two releases: the deltas after `since`, up to `release`. */
-export function incrementVars(system: DisclosureSystem, id: string, since: number, release: number): Int32Array {
+export function incrementVars(
+  system: DisclosureSystem,
+  id: string,
+  since: number,
+  release: number,
+): Int32Array {
   const vars: number[] = [];
   for (let u = since + 1; u <= release; u++) {
     const r = system.releases[u]!;
@@ -128,7 +133,11 @@ export function classesOf(cells: readonly SystemCell[]): SystemCell[][] {
 }
 
 /** The published equations of a frozen release; refuses statuses for cells the release's tables do not have. */
-export function publishedClasses(system: DisclosureSystem, release: number, cells: readonly ReleaseCell[]): PublishedClass[] {
+export function publishedClasses(
+  system: DisclosureSystem,
+  release: number,
+  cells: readonly ReleaseCell[],
+): PublishedClass[] {
   const r = system.releases[release]!;
   const shown = new Map<string, number>();
   for (const cell of cells) {
@@ -139,7 +148,8 @@ export function publishedClasses(system: DisclosureSystem, release: number, cell
   const out: PublishedClass[] = [];
   for (const group of classesOf(r.cells.filter((c) => shown.has(c.id)))) {
     const values = new Set(group.map((c) => shown.get(c.id)!));
-    if (values.size > 1) throw new Error(`release ${release}: one sum published with two values (${group[0]!.id})`);
+    if (values.size > 1)
+      throw new Error(`release ${release}: one sum published with two values (${group[0]!.id})`);
     out.push({ release, cells: group, vars: group[0]!.levelVars, value: [...values][0]! });
   }
   return out;

@@ -8,10 +8,21 @@ import { atomsFromReports, quarterRange, referenceUniverse, type Report } from '
 const K = 11;
 const failureAt = (failures: readonly GateFailure[], table: string, keys: Record<string, string>) =>
   failures.find((f) => f.table === table && Object.entries(keys).every(([d, v]) => f.keys[d] === v));
-const one = (atoms: ReleaseAtoms, cells: readonly ReleaseCell[]) => ({ universe: atoms.universe, atoms, cells });
-const publish = (cells: readonly ReleaseCell[], table: string, keys: Record<string, string>, value: number): ReleaseCell[] =>
+const one = (atoms: ReleaseAtoms, cells: readonly ReleaseCell[]) => ({
+  universe: atoms.universe,
+  atoms,
+  cells,
+});
+const publish = (
+  cells: readonly ReleaseCell[],
+  table: string,
+  keys: Record<string, string>,
+  value: number,
+): ReleaseCell[] =>
   cells.map((c) =>
-    c.table === table && Object.entries(keys).every(([d, v]) => c.keys[d] === v) ? { ...c, status: 'published', value } : c,
+    c.table === table && Object.entries(keys).every(([d, v]) => c.keys[d] === v)
+      ? { ...c, status: 'published', value }
+      : c,
   );
 
 describe('the gate (auditSeries)', () => {
@@ -47,11 +58,20 @@ describe('the gate (auditSeries)', () => {
   it('catches a target role recovered from the total, since every report has exactly one', async () => {
     const universe = {
       ...smallUniverse(['A'], ['2024-Q1']),
-      codes: { action_type: ['arrest'], activism_type: ['organizer'], evidence_type: ['photo'], target_role: ['self', 'family', 'lawyer'] },
+      codes: {
+        action_type: ['arrest'],
+        activism_type: ['organizer'],
+        evidence_type: ['photo'],
+        target_role: ['self', 'family', 'lawyer'],
+      },
     };
     const withRole = (role: string, n: number): Report[] =>
       reports('A', 'OA', '2024-Q1', n).map((r) => ({ ...r, codes: { ...r.codes, target_role: [role] } }));
-    const atoms = atomsFromReports(universe, [...withRole('self', 30), ...withRole('family', 20), ...withRole('lawyer', 3)]);
+    const atoms = atomsFromReports(universe, [
+      ...withRole('self', 30),
+      ...withRole('family', 20),
+      ...withRole('lawyer', 3),
+    ]);
     const verdict = await auditSeries({ series: [one(atoms, naiveRelease(atoms, K))], k: K });
     expect(failureAt(verdict.failures, 'by_target_role', { target_role: 'lawyer' })?.max).toBeCloseTo(3);
   });
@@ -67,7 +87,9 @@ describe('the gate (auditSeries)', () => {
       k: K,
     });
     expect(verdict.ok).toBe(false);
-    const a = verdict.failures.find((f) => f.kind === 'published_increment' && f.table === 'by_state' && f.keys.state === 'A');
+    const a = verdict.failures.find(
+      (f) => f.kind === 'published_increment' && f.table === 'by_state' && f.keys.state === 'A',
+    );
     expect(a).toMatchObject({ release: 1, since: 0, min: 1, max: 1 });
   });
 
@@ -80,11 +102,22 @@ describe('the gate (auditSeries)', () => {
     const first = atomsFromReports(universe, base);
     const second = atomsFromReports(universe, [...base, ...added]);
     const r1 = naiveRelease(first, K);
-    const r2 = naiveRelease(second, K).map((c) => (c.table === 'by_state' && c.keys.state === 'B' ? { ...c, status: 'suppressed' as const, value: null } : c));
-    const twin = (cells: ReleaseCell[]) => cells.map((c) => (c.table === 'by_field_office' && c.keys.field_office === 'OB' ? { ...c, status: 'suppressed' as const, value: null } : c));
+    const r2 = naiveRelease(second, K).map((c) =>
+      c.table === 'by_state' && c.keys.state === 'B'
+        ? { ...c, status: 'suppressed' as const, value: null }
+        : c,
+    );
+    const twin = (cells: ReleaseCell[]) =>
+      cells.map((c) =>
+        c.table === 'by_field_office' && c.keys.field_office === 'OB'
+          ? { ...c, status: 'suppressed' as const, value: null }
+          : c,
+      );
     const verdict = await auditSeries({ series: [one(first, r1), one(second, twin(r2))], k: K });
     expect(verdict.ok).toBe(false);
-    const b = verdict.failures.find((f) => f.kind === 'increment' && f.table === 'by_state' && f.keys.state === 'B');
+    const b = verdict.failures.find(
+      (f) => f.kind === 'increment' && f.table === 'by_state' && f.keys.state === 'B',
+    );
     expect(b).toMatchObject({ release: 1, since: 0, canBeZero: false, canReachK: false });
     expect(b!.min).toBeCloseTo(3);
     expect(b!.max).toBeCloseTo(3);
@@ -92,13 +125,24 @@ describe('the gate (auditSeries)', () => {
 
   it('refuses a published number that is not the true count, or a true count below k', async () => {
     const universe = smallUniverse(['A', 'B'], ['2024-Q1']);
-    const atoms = atomsFromReports(universe, [...reports('A', 'OA', '2024-Q1', 20), ...reports('B', 'OB', '2024-Q1', 30)]);
+    const atoms = atomsFromReports(universe, [
+      ...reports('A', 'OA', '2024-Q1', 20),
+      ...reports('B', 'OB', '2024-Q1', 30),
+    ]);
     const wrong = publish(naiveRelease(atoms, K), 'by_state', { state: 'A' }, 21);
-    expect((await auditSeries({ series: [one(atoms, wrong)], k: K })).failures.map((f) => f.kind)).toContain('published_wrong_value');
-    const small = atomsFromReports(universe, [...reports('A', 'OA', '2024-Q1', 5), ...reports('B', 'OB', '2024-Q1', 30)]);
+    expect((await auditSeries({ series: [one(atoms, wrong)], k: K })).failures.map((f) => f.kind)).toContain(
+      'published_wrong_value',
+    );
+    const small = atomsFromReports(universe, [
+      ...reports('A', 'OA', '2024-Q1', 5),
+      ...reports('B', 'OB', '2024-Q1', 30),
+    ]);
     const shown = publish(naiveRelease(small, K), 'by_state', { state: 'A' }, 5);
     const verdict = await auditSeries({ series: [one(small, shown)], k: K });
-    expect(verdict.failures.find((f) => f.kind === 'published_below_k')).toMatchObject({ table: 'by_state', keys: { state: 'A' } });
+    expect(verdict.failures.find((f) => f.kind === 'published_below_k')).toMatchObject({
+      table: 'by_state',
+      keys: { state: 'A' },
+    });
   });
 
   it('believes no certificate it cannot verify', async () => {
@@ -108,10 +152,15 @@ describe('the gate (auditSeries)', () => {
       ...reports('B', 'OB', '2024-Q1', 25),
       ...reports('C', 'OC', '2024-Q1', 5),
     ]);
-    const width = (await buildRelease({ history: [], current: { universe, atoms }, k: K })).certificates[0]?.length ?? 0;
+    const width =
+      (await buildRelease({ history: [], current: { universe, atoms }, k: K })).certificates[0]?.length ?? 0;
     // Points that would prove C could be 0 and could be k, if anyone believed them: they break the published equations.
     const bogus = [new Float64Array(width), new Float64Array(width).fill(K)];
-    const verdict = await auditSeries({ series: [one(atoms, naiveRelease(atoms, K))], k: K, certificates: bogus });
+    const verdict = await auditSeries({
+      series: [one(atoms, naiveRelease(atoms, K))],
+      k: K,
+      certificates: bogus,
+    });
     expect(verdict.stats.certified).toBe(0);
     expect(failureAt(verdict.failures, 'by_state', { state: 'C' })).toBeDefined();
   });
@@ -125,11 +174,18 @@ describe('the gate (auditSeries)', () => {
       ...reports('D', 'OD', '2024-Q1', 3),
     ]);
     const built = await buildRelease({ history: [], current: { universe, atoms }, k: K });
-    const verdict = await auditSeries({ series: [one(atoms, built.cells)], k: K, certificates: built.certificates });
+    const verdict = await auditSeries({
+      series: [one(atoms, built.cells)],
+      k: K,
+      certificates: built.certificates,
+    });
     expect(verdict).toMatchObject({ ok: true, failures: [] });
     expect(verdict.stats.certified).toBeGreaterThan(0);
     expect(verdict.stats.solves).toBe(0);
-    expect(built.cells.find((c) => c.table === 'national_total')).toMatchObject({ status: 'published', value: 60 });
+    expect(built.cells.find((c) => c.table === 'national_total')).toMatchObject({
+      status: 'published',
+      value: 60,
+    });
   });
 
   it("reports what earlier releases gave away as pre-existing, not as this release's failure", async () => {
@@ -139,7 +195,9 @@ describe('the gate (auditSeries)', () => {
     const r2 = atomsFromReports(universe, [...base, ...reports('A', 'OA', '2024-Q1', 1)]);
     const r3 = atomsFromReports(universe, [...base, ...reports('A', 'OA', '2024-Q1', 1)]);
     // Releases 0 and 1 leak A's one new report; release 2 adds nothing and withholds everything new.
-    const withheldAll = naiveRelease(r3, K).map((c) => (c.table === 'national_total' ? c : { ...c, status: 'suppressed' as const, value: null }));
+    const withheldAll = naiveRelease(r3, K).map((c) =>
+      c.table === 'national_total' ? c : { ...c, status: 'suppressed' as const, value: null },
+    );
     const verdict = await auditSeries({
       series: [one(r1, naiveRelease(r1, K)), one(r2, naiveRelease(r2, K)), one(r3, withheldAll)],
       k: K,

@@ -4,7 +4,11 @@ import { atomsFromReports, quarterRange, referenceUniverse, syntheticReports } f
 
 describe('cells of a release', () => {
   it('counts every table from the atoms, with unknown-office reports under the key "unknown"', () => {
-    const universe = smallUniverse(['A', 'B'], ['2024-Q1', '2024-Q2', '2025-Q1'], [{ state: 'B', office: null }]);
+    const universe = smallUniverse(
+      ['A', 'B'],
+      ['2024-Q1', '2024-Q2', '2025-Q1'],
+      [{ state: 'B', office: null }],
+    );
     const atoms = atomsFromReports(universe, [
       ...reports('A', 'OA', '2024-Q1', 3),
       ...reports('B', null, '2024-Q2', 2),
@@ -20,7 +24,9 @@ describe('cells of a release', () => {
     expect(find('by_quarter', { quarter: '2024-Q2' })).toBe(2);
     expect(find('state_by_year', { state: 'B', year: '2025' })).toBe(4);
     expect(find('state_by_action_type', { state: 'A', action_type: 'arrest' })).toBe(3);
-    expect(find('action_type_by_activism_type', { action_type: 'arrest', activism_type: 'organizer' })).toBe(9);
+    expect(find('action_type_by_activism_type', { action_type: 'arrest', activism_type: 'organizer' })).toBe(
+      9,
+    );
     expect(find('by_target_role', { target_role: 'self' })).toBe(9);
   });
 
@@ -28,7 +34,9 @@ describe('cells of a release', () => {
     const universe = referenceUniverse(quarterRange(2023, 2024));
     const cells = trueCells(atomsFromReports(universe, syntheticReports(universe, 500, 7)));
     const partitions = TABLES.filter(
-      (t) => t.dimensions.length === 1 && ['state', 'field_office', 'year', 'quarter', 'target_role'].includes(t.dimensions[0]!),
+      (t) =>
+        t.dimensions.length === 1 &&
+        ['state', 'field_office', 'year', 'quarter', 'target_role'].includes(t.dimensions[0]!),
     );
     for (const table of partitions) {
       expect(cells.filter((c) => c.table === table.name).reduce((n, c) => n + c.count, 0)).toBe(500);

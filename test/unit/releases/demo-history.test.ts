@@ -9,16 +9,22 @@ import { demoSeedInputs } from './demo-inputs';
 // The demo's two releases as the first release engine published them (cutoffs 2025-12-31 and 2026-09-30),
 // kept as a fixture: 390 cells were published in both with a difference of 1 to 10, each giving away that
 // so many reports were approved for that cell between the cutoffs. The auditor must refuse them.
-const fixture = JSON.parse(readFileSync(join(__dirname, '../../fixtures/demo-releases-2026-11.json'), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(join(__dirname, '../../fixtures/demo-releases-2026-11.json'), 'utf8'),
+) as {
   releases: { cutoff: string; published: (string | number)[][] }[];
 };
 
 function cellsOf(published: (string | number)[][], all: readonly ReleaseCell[]): ReleaseCell[] {
   const shown = new Map(published.map((row) => [row.slice(0, -1).join('|'), Number(row.at(-1))]));
   return all.map((c) => {
-    const key = [c.table, ...TABLES.find((t) => t.name === c.table)!.dimensions.map((d) => c.keys[d])].join('|');
+    const key = [c.table, ...TABLES.find((t) => t.name === c.table)!.dimensions.map((d) => c.keys[d])].join(
+      '|',
+    );
     const value = shown.get(key);
-    return value === undefined ? { ...c, status: 'suppressed', value: null } : { ...c, status: 'published', value };
+    return value === undefined
+      ? { ...c, status: 'suppressed', value: null }
+      : { ...c, status: 'published', value };
   });
 }
 
@@ -36,7 +42,10 @@ describe("the demo's releases as the first engine published them", () => {
     expect(published).toHaveLength(390);
     expect(published.every((f) => f.min === f.max && f.min >= 1 && f.min <= 10)).toBe(true);
     expect(published).toContainEqual(
-      expect.objectContaining({ table: 'field_office_by_action_type', keys: { field_office: 'SLC', action_type: 'arrest' } }),
+      expect.objectContaining({
+        table: 'field_office_by_action_type',
+        keys: { field_office: 'SLC', action_type: 'arrest' },
+      }),
     );
     expect(verdict.failures.some((f) => f.kind === 'increment')).toBe(true);
   });

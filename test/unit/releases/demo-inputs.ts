@@ -12,12 +12,21 @@ import { CODE_KINDS, type CodeKind } from '../../../src/releases/tables';
 import { atomsFromReports, type Report } from './support';
 
 function readCsv(name: string): Record<string, string>[] {
-  return parse(readFileSync(join(__dirname, '../../../reference', name), 'utf8'), { columns: true, skip_empty_lines: true });
+  return parse(readFileSync(join(__dirname, '../../../reference', name), 'utf8'), {
+    columns: true,
+    skip_empty_lines: true,
+  });
 }
 
 /** The reference data as the database would load it, enough for the demo seed's generator. */
 function referenceFromCsv(): Reference {
-  const states = readCsv('states.csv').map((r) => ({ usps: r.usps!, nameEn: r.name!, nameEs: r.name!, fips: r.fips!, type: r.type as 'state' }));
+  const states = readCsv('states.csv').map((r) => ({
+    usps: r.usps!,
+    nameEn: r.name!,
+    nameEs: r.name!,
+    fips: r.fips!,
+    type: r.type as 'state',
+  }));
   states.sort((a, b) => a.nameEn.localeCompare(b.nameEn));
   const offices = readCsv('field_offices.csv').map((r) => ({
     code: r.code!,
@@ -28,13 +37,23 @@ function referenceFromCsv(): Reference {
     lon: Number(r.lon),
     states: r.aor_states!.split(';'),
   }));
-  const areas = offices.flatMap((o) => o.states.map((state) => ({ office: o.code, state, wholeState: true })));
+  const areas = offices.flatMap((o) =>
+    o.states.map((state) => ({ office: o.code, state, wholeState: true })),
+  );
   const position = new Map<string, number>();
   const codes = readCsv('taxonomy.csv').map((r) => {
     const kind = r.kind as CodeKind;
     const at = position.get(kind) ?? 0;
     position.set(kind, at + 1);
-    return { kind, code: r.code!, position: at, labelEn: '', labelEs: '', definitionEn: '', definitionEs: '' };
+    return {
+      kind,
+      code: r.code!,
+      position: at,
+      labelEn: '',
+      labelEs: '',
+      definitionEn: '',
+      definitionEs: '',
+    };
   });
   return { states, offices, areas, splitCounties: [], codes };
 }
@@ -47,7 +66,9 @@ function periodOf(month: string): string {
 }
 
 /** The demo seed's releases for these cutoffs, aggregated the way the SQL layer does. */
-export function demoSeedInputs(cutoffs: readonly string[]): { universe: ReleaseUniverse; atoms: ReleaseAtoms; approved: number }[] {
+export function demoSeedInputs(
+  cutoffs: readonly string[],
+): { universe: ReleaseUniverse; atoms: ReleaseAtoms; approved: number }[] {
   const reference = referenceFromCsv();
   const geography = buildGeography(
     reference.states.map((s) => s.usps),
@@ -65,7 +86,12 @@ export function demoSeedInputs(cutoffs: readonly string[]): { universe: ReleaseU
         state: r.state,
         office: r.fieldOffice,
         quarter: periodOf(r.incidentMonth),
-        codes: { action_type: r.actionTypes, activism_type: r.activismTypes, evidence_type: r.evidenceTypes, target_role: [r.targetRole] },
+        codes: {
+          action_type: r.actionTypes,
+          activism_type: r.activismTypes,
+          evidence_type: r.evidenceTypes,
+          target_role: [r.targetRole],
+        },
       }));
     return { universe, atoms: atomsFromReports(universe, counted), approved: counted.length };
   });
