@@ -193,6 +193,18 @@ describe('with two releases', () => {
     expect(english.text).toContain('state_by_action_type');
   });
 
+  it('links the methodology to the full disclosure rule, served from docs/disclosure.md in both languages', async () => {
+    const methodology = (await request(testApp.app).get('/methodology').expect(200)).text;
+    expect(methodology).toContain('href="/methodology/disclosure"');
+    const html = (await request(testApp.app).get('/methodology/disclosure').expect(200)).text;
+    expect(html).toContain('<h1>How Represalia decides what a release may show</h1>');
+    expect(html).toContain('<h2>The rule</h2>');
+    const spanish = (await request(testApp.app).get('/es/methodology/disclosure').expect(200)).text;
+    expect(spanish).toContain('Este texto técnico está en inglés.');
+    expect(spanish).toContain('<div lang="en">');
+    expect(spanish).toContain('href="/es/methodology#suppression"');
+  });
+
   it('explains the threshold of the latest release and the county split', async () => {
     const html = (await request(testApp.app).get('/methodology').expect(200)).text;
     expect(html).toContain('no count below 11 is published');
