@@ -20,6 +20,8 @@ COPY views ./views
 COPY locales ./locales
 COPY public ./public
 COPY reference ./reference
+# The disclosure rule is served as a page (/methodology/disclosure) from the same file.
+COPY docs/disclosure.md ./docs/disclosure.md
 COPY src/public/maps/geometry.prebuilt.json ./src/public/maps/geometry.prebuilt.json
 USER node
 EXPOSE 3000

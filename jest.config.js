@@ -1,11 +1,13 @@
-// Jest runs TypeScript through SWC. d3-geo and the @noble packages are published as ES modules only,
+// Jest runs TypeScript through SWC. d3-geo, the @noble packages and marked are published as ES modules only,
 // which jest's CommonJS loader cannot require, so they are transformed too.
 const shared = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.(t|j|mj)sx?$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(d3-geo|d3-array|internmap|@noble|@scure|topojson-client)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(d3-geo|d3-array|internmap|@noble|@scure|topojson-client|marked)/)',
+  ],
 };
 
 /** @type {import('jest').Config} */

@@ -1,182 +1,101 @@
-// Times the pure release core (cells, suppression, audit): the demo seed's two releases in sequence (the
-// seed's own report distribution, the SQL layer's periods and cutoffs), synthetic atoms of the demo's size,
-// and 1,000,000 reports, with an earlier release in each case. Run: npx tsx bench/release-core.ts
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { buildDemoReports } from '../seeds/demo';
-import type { Reference } from '../src/reference/types';
+// Times the pure release core (suppression and the independent gate) and prints what it withholds: the demo
+// seed's two releases in sequence (the seed's own report distribution, the SQL layer's periods and cutoffs)
+// and 1,000,000 synthetic reports in two releases. Budgets (DESIGN sections 6 and 7): information loss at
+// most 10 % over all tables and at most 1 in 10 over the one-dimensional ones, the national total published,
+// both demo releases within 60 s of the first start, 30 s per release at 1M reports.
+//   npx tsx bench/release-core.ts [seed|large] [--cutoffs 2024-06-30,2026-09-30]
 import type { ReleaseAtoms, ReleaseUniverse } from '../src/releases/atoms';
-import { auditRelease, type PreviousRelease } from '../src/releases/audit';
-import { computeCells } from '../src/releases/cells';
-import { buildGeography } from '../src/releases/geography';
-import { getHighs } from '../src/releases/lp';
-import { EARLIER_PERIOD, FIRST_YEAR, periodsThrough } from '../src/releases/periods';
-import { suppressRelease, type SuppressedRelease } from '../src/releases/suppress';
-import { CODE_KINDS, type CodeKind } from '../src/releases/tables';
+import { auditSeries } from '../src/releases/disclosure/gate';
+import { getHighs } from '../src/releases/disclosure/lp';
+import { buildRelease, type BuiltRelease } from '../src/releases/disclosure/suppress';
+import type { SeriesRelease } from '../src/releases/disclosure/system';
+import { DEMO_RELEASES } from '../seeds/demo-releases';
+import { demoSeedInputs } from '../test/unit/releases/demo-inputs';
 import {
   atomsFromReports,
   quarterRange,
   referenceUniverse,
   syntheticReports,
-  type Report,
 } from '../test/unit/releases/support';
 
 const K = 11;
 
-async function time<T>(label: string, run: () => Promise<T> | T): Promise<T> {
-  const start = performance.now();
-  const result = await run();
-  console.log(`  ${label.padEnd(40)} ${((performance.now() - start) / 1000).toFixed(2)} s`);
-  return result;
-}
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
-function describe(label: string, r: SuppressedRelease): void {
-  const s = r.stats;
+function report(label: string, built: BuiltRelease, gateMs: number, certified: number): void {
+  const { loss, stats } = built;
+  const pct = (a: number, b: number) => (b === 0 ? '0.0' : ((100 * a) / b).toFixed(1));
   console.log(
-    `  ${label}: ${r.cells.length} cells, ${s.primary} primary + ${s.complementary} complementary suppressed, ` +
-      `${s.rounds} rounds, ${s.solves} LP solves / ${s.iterations} iterations (cells ${s.millis.cells.toFixed(0)} ms, audit ${s.millis.audit.toFixed(0)} ms)`,
+    `  ${label}: build ${seconds(stats.millis)} (${stats.rounds} rounds, ${stats.solves} LP solves, ${stats.iterations} simplex iterations), gate ${seconds(gateMs)} (${certified} certificates verified)`,
   );
+  console.log(
+    `    information loss: ${loss.withheld} of ${loss.publishable} publishable cells withheld (${pct(loss.withheld, loss.publishable)} %); ` +
+      `one-dimensional ${loss.oneDimension.withheld} of ${loss.oneDimension.publishable} (${pct(loss.oneDimension.withheld, loss.oneDimension.publishable)} %); ` +
+      `no protection withholds fewer than ${stats.lossLowerBound} (${pct(stats.lossLowerBound, loss.publishable)} %); national total ${loss.nationalTotalPublished ? 'published' : 'WITHHELD'}`,
+  );
+  console.log(
+    '    table                             published  below k  increment<k  protecting  (publishable)',
+  );
+  for (const t of loss.tables) {
+    console.log(
+      `    ${t.table.padEnd(32)} ${String(t.published).padStart(9)} ${String(t.belowK).padStart(8)} ${String(t.incrementBelowK).padStart(12)} ${String(t.protecting).padStart(11)}  (${t.publishable})`,
+    );
+  }
 }
 
-/** Builds release 1, then release 2 with release 1 as history, then audits release 2 independently. */
-async function twoReleases(
-  first: { universe: ReleaseUniverse; atoms: ReleaseAtoms },
-  second: { universe: ReleaseUniverse; atoms: ReleaseAtoms },
+/** Builds each release on top of the ones before, then gates it with every earlier release, as publishing does. */
+async function series(
+  inputs: readonly { label: string; universe: ReleaseUniverse; atoms: ReleaseAtoms }[],
 ): Promise<void> {
   const started = performance.now();
-  const r1 = await time('release 1: suppress + audit', () => suppressRelease({ atoms: first.atoms, k: K }));
-  const previousReleases: PreviousRelease[] = [
-    { universe: first.universe, cells: r1.cells, atoms: first.atoms },
-  ];
-  const r2 = await time('release 2 (after 1): suppress + audit', () =>
-    suppressRelease({ atoms: second.atoms, k: K, previousReleases }),
-  );
-  const both = (performance.now() - started) / 1000;
-  const verdict = await time('release 2: independent audit', () =>
-    auditRelease({ atoms: second.atoms, cells: r2.cells, k: K, previousReleases }),
-  );
-  describe('release 1', r1);
-  describe('release 2', r2);
-  console.log(
-    `  independent audit: ok=${verdict.ok}, ${verdict.stats.families} families, ${verdict.stats.solves} solves / ${verdict.stats.iterations} iterations, ` +
-      `${verdict.stats.screened} screened`,
-  );
-  console.log(`  BOTH RELEASES (suppress + audit): ${both.toFixed(2)} s`);
+  const history: SeriesRelease[] = [];
+  for (const input of inputs) {
+    const current = { universe: input.universe, atoms: input.atoms };
+    const built = await buildRelease({ history, current, k: K });
+    const gateStarted = performance.now();
+    const verdict = await auditSeries({
+      series: [...history, { ...current, cells: built.cells }],
+      k: K,
+      certificates: built.certificates,
+    });
+    const gateMs = performance.now() - gateStarted;
+    if (!verdict.ok)
+      throw new Error(`${input.label}: the gate refused the release (${verdict.failures.length} failures)`);
+    report(input.label, built, gateMs, verdict.stats.certified);
+    history.push({ ...current, label: input.label, cells: built.cells });
+  }
+  console.log(`  ALL RELEASES (build + gate): ${seconds(performance.now() - started)}`);
 }
 
-function readCsv(name: string): Record<string, string>[] {
-  const text = readFileSync(join(__dirname, '../reference', name), 'utf8');
-  return parse(text, { columns: true, skip_empty_lines: true });
+async function demoSeed(cutoffs: readonly string[]): Promise<void> {
+  console.log(`\ndemo seed: the releases the first start builds (cutoffs ${cutoffs.join(', ')})`);
+  const inputs = demoSeedInputs(cutoffs);
+  inputs.forEach((input, i) => console.log(`  cutoff ${cutoffs[i]}: ${input.approved} approved reports`));
+  await series(inputs.map((input, i) => ({ ...input, label: cutoffs[i]! })));
 }
 
-/** The reference data as the database would load it, enough for the demo seed's generator. */
-function referenceFromCsv(): Reference {
-  const states = readCsv('states.csv').map((r) => ({
-    usps: r.usps!,
-    nameEn: r.name!,
-    nameEs: r.name!,
-    fips: r.fips!,
-    type: r.type as 'state',
-  }));
-  states.sort((a, b) => a.nameEn.localeCompare(b.nameEn));
-  const offices = readCsv('field_offices.csv').map((r) => ({
-    code: r.code!,
-    name: r.name!,
-    city: r.city!,
-    state: r.state!,
-    lat: Number(r.lat),
-    lon: Number(r.lon),
-    states: r.aor_states!.split(';'),
-  }));
-  const areas = offices.flatMap((o) =>
-    o.states.map((state) => ({ office: o.code, state, wholeState: true })),
-  );
-  const position = new Map<string, number>();
-  const codes = readCsv('taxonomy.csv').map((r) => {
-    const kind = r.kind as CodeKind;
-    const at = position.get(kind) ?? 0;
-    position.set(kind, at + 1);
-    return {
-      kind,
-      code: r.code!,
-      position: at,
-      labelEn: '',
-      labelEs: '',
-      definitionEn: '',
-      definitionEs: '',
-    };
-  });
-  return { states, offices, areas, splitCounties: [], codes };
-}
-
-/** The period of an incident month, as PERIOD_SQL computes it. */
-function periodOf(month: string): string {
-  const year = Number(month.slice(0, 4));
-  if (year < FIRST_YEAR) return EARLIER_PERIOD;
-  return `${year}-Q${Math.floor((Number(month.slice(5, 7)) - 1) / 3) + 1}`;
-}
-
-/** The demo seed's two releases' inputs, from its own generator, aggregated the way the SQL layer does. */
-export function demoSeedInputs(): { universe: ReleaseUniverse; atoms: ReleaseAtoms }[] {
-  const reference = referenceFromCsv();
-  const geography = buildGeography(
-    reference.states.map((s) => s.usps),
-    reference.offices.map((o) => ({ code: o.code, states: o.states })),
-  );
-  const codes = Object.fromEntries(
-    CODE_KINDS.map((kind) => [kind, reference.codes.filter((c) => c.kind === kind).map((c) => c.code)]),
-  ) as Record<CodeKind, string[]>;
-  const reports = buildDemoReports(reference);
-  const release = (cutoff: string) => {
-    const universe: ReleaseUniverse = { geography, quarters: periodsThrough(cutoff), codes };
-    const counted: Report[] = reports
-      .filter((r) => r.status === 'approved' && r.decisionOn != null && r.decisionOn <= cutoff)
-      .map((r) => ({
-        state: r.state,
-        office: r.fieldOffice,
-        quarter: periodOf(r.incidentMonth),
-        codes: {
-          action_type: r.actionTypes,
-          activism_type: r.activismTypes,
-          evidence_type: r.evidenceTypes,
-          target_role: [r.targetRole],
-        },
-      }));
-    console.log(
-      `  cutoff ${cutoff}: ${counted.length} approved reports, ${universe.quarters.length} periods`,
-    );
-    return { universe, atoms: atomsFromReports(universe, counted) };
-  };
-  return [release('2025-12-31'), release('2026-09-30')];
-}
-
-async function demoSeed(): Promise<void> {
-  console.log('\ndemo seed: the two releases the first start builds');
-  const [first, second] = demoSeedInputs();
-  await twoReleases(first!, second!);
-}
-
-async function scenario(name: string, reports: number, seed: number): Promise<void> {
-  console.log(`\n${name}: ${reports.toLocaleString('en-US')} synthetic reports`);
-  const earlyUniverse = referenceUniverse(quarterRange(2017, 2025));
-  const universe = referenceUniverse(quarterRange(2017, 2026));
-  const all = await time('generate reports', () => syntheticReports(earlyUniverse, reports, seed));
-  const early = all.slice(0, Math.floor(reports * 0.8));
-  const earlyAtoms = await time('aggregate to atoms (release 1)', () =>
-    atomsFromReports(earlyUniverse, early),
-  );
-  const atoms = await time('aggregate to atoms (release 2)', () => atomsFromReports(universe, all));
-  await time('compute cells', () => computeCells(atoms));
-  await twoReleases({ universe: earlyUniverse, atoms: earlyAtoms }, { universe, atoms });
+async function large(reports: number): Promise<void> {
+  console.log(`\nlarge: ${reports.toLocaleString('en-US')} synthetic reports, 80 % in the first release`);
+  const early = referenceUniverse(['before-2017', ...quarterRange(2017, 2025)]);
+  const later = referenceUniverse(['before-2017', ...quarterRange(2017, 2026)]);
+  const all = syntheticReports(early, reports, 2);
+  await series([
+    {
+      label: 'first',
+      universe: early,
+      atoms: atomsFromReports(early, all.slice(0, Math.floor(reports * 0.8))),
+    },
+    { label: 'second', universe: later, atoms: atomsFromReports(later, all) },
+  ]);
 }
 
 async function main(): Promise<void> {
-  const only = process.argv[2];
-  await time('load HiGHS (once per process)', () => getHighs());
-  if (!only || only === 'seed') await demoSeed();
-  if (!only || only === 'demo') await scenario('demo', 3000, 1);
-  if (!only || only === 'large') await scenario('large', 1_000_000, 2);
+  const only = process.argv[2]?.startsWith('--') ? undefined : process.argv[2];
+  const at = process.argv.indexOf('--cutoffs');
+  const cutoffs = at > 0 ? process.argv[at + 1]!.split(',') : DEMO_RELEASES.map((r) => r.cutoff);
+  await getHighs();
+  if (!only || only === 'seed') await demoSeed(cutoffs);
+  if (!only || only === 'large') await large(1_000_000);
   console.log(`\nRSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
 }
 

@@ -25,8 +25,11 @@ import { moderationSession } from './accounts/session';
 import { createAccounts } from './accounts/service';
 import { argon2ParamsFor, TEST_ARGON2, type Argon2Params } from './accounts/keys';
 import { createLoginLimiter, type LoginLimiter } from './accounts/login-limiter';
+import { recordAudit } from './accounts/store';
 import { moderationRouter } from './moderation/routes';
 import { releasesRouter } from './releases/routes';
+import { createReleaseJobs } from './releases/jobs';
+import type { runBuild } from './releases/run-in-worker';
 import { createReleases } from './releases/service';
 import { createModeration } from './moderation/service';
 import { publicRouter } from './public/routes';
@@ -51,6 +54,8 @@ export interface AppDeps {
   publicSite?: PublicSiteOptions;
   /** The sign-in limiter; built here (in Redis when REDIS_URL is set, else memory) unless a test passes one. */
   loginLimiter?: LoginLimiter;
+  /** The release suppression; tests inject a broken one to prove the independent gate refuses it. */
+  buildRelease?: typeof runBuild;
 }
 
 const ALLOWED_METHODS = new Set(['GET', 'HEAD', 'POST']);
@@ -91,11 +96,22 @@ export function createApp(deps: AppDeps): Express {
     reference: deps.reference,
     threshold: deps.config.DISCLOSURE_THRESHOLD,
     today,
+    recordAudit,
+    ...(deps.buildRelease ? { build: deps.buildRelease } : {}),
   });
   const loginLimiter =
     deps.loginLimiter ??
     createLoginLimiter(deps.config.REDIS_URL ? { redis: new Redis(deps.config.REDIS_URL) } : {});
-  const desk = { ...deps, accounts, moderation, releases, loginLimiter, sessionSecret: deps.secrets.session };
+  const releaseJobs = createReleaseJobs({ db: deps.db, releases, logger: deps.logger, today });
+  const desk = {
+    ...deps,
+    accounts,
+    moderation,
+    releases,
+    releaseJobs,
+    loginLimiter,
+    sessionSecret: deps.secrets.session,
+  };
   // The desk's session, mounted once and only under /moderate: anonymous routes never see a session.
   app.use(['/moderate', '/es/moderate'], moderationSession(desk));
   const routers: Router[] = [

@@ -26,9 +26,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   await new Promise((resolve) => setImmediate(resolve));
   const { createApp } = lazy<typeof import('./app')>('./app');
   const { startRetentionSchedule } = lazy<typeof import('./moderation/retention')>('./moderation/retention');
-  const { stopSuppressionWorkers } = lazy<typeof import('./releases/run-suppression')>(
-    './releases/run-suppression',
-  );
+  const { stopReleaseWorkers } = lazy<typeof import('./releases/run-in-worker')>('./releases/run-in-worker');
   const { loadReference } = lazy<typeof import('./reference/store')>('./reference/store');
   const { hasAnyReport } = lazy<typeof import('./reports/store')>('./reports/store');
   const secrets = await loadSecrets(config);
@@ -71,7 +69,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       clearTimeout(forced);
       await retiring;
       await retention.stop();
-      await stopSuppressionWorkers();
+      await stopReleaseWorkers();
       await database.close();
     },
   };

@@ -21,7 +21,7 @@ const schema = z.object({
   RECEIPT_SECRET: hexSecret.optional(),
   // Key that encrypts the unlocked desk key inside moderator sessions. Generated outside production.
   SESSION_SECRET: hexSecret.optional(),
-  // Cells below this count are published as "fewer than k" (DESIGN section 6).
+  // Cells below this count are withheld, and so are the few reports added to a cell between releases (DESIGN section 6).
   DISCLOSURE_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(11),
   // How many reverse proxies sit in front of the app. A number only: `true` would trust any client's header.
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),

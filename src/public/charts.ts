@@ -4,12 +4,13 @@ import { escapeXml, fmt } from './maps/svg';
 
 // Bar charts as SVG strings, drawn on the server. Presentation attributes only (the CSP forbids inline
 // styles), a <title> on every bar for pointer users, and role=img with a title and description for
-// screen readers, who get the same numbers in the table next to each chart. A suppressed bar is drawn
-// as a hatched box reaching up to k: the count lies somewhere below it, and the chart never shows where.
+// screen readers, who get the same numbers in the table next to each chart. A withheld bar is a small
+// hatched mark on the baseline, the same for every withheld cell: its height must say nothing, because a cell
+// withheld to protect another can hold any count, and drawing it up to k would call it small.
 
 export interface Bar {
   label: string;
-  /** The count, or null when suppressed. */
+  /** The count, or null when withheld. */
   value: number | null;
   /** Text under a column (time series), when this column starts a new year. */
   tick?: string;
@@ -22,9 +23,8 @@ export interface ChartInput {
   title: string;
   description: string;
   bars: readonly Bar[];
-  threshold: number;
-  /** "fewer than {k}" with k filled in, in the page's language. */
-  suppressedLabel: string;
+  /** "withheld", in the page's language. */
+  withheldLabel: string;
   locale: string;
 }
 
@@ -43,7 +43,7 @@ function open(input: ChartInput, width: number, height: number, kind: string): s
 }
 
 function barTitle(input: ChartInput, bar: Bar): string {
-  const value = bar.value === null ? input.suppressedLabel : formatCount(bar.value, input.locale);
+  const value = bar.value === null ? input.withheldLabel : formatCount(bar.value, input.locale);
   return `<title>${escapeXml(`${bar.label}: ${value}`)}</title>`;
 }
 
@@ -63,7 +63,7 @@ function legend(input: ChartInput, x: number, y: number): string {
   if (!input.bars.some((b) => b.value === null)) return '';
   return (
     `<g class="chart-legend"><rect x="${x}" y="${y - 11}" width="12" height="12" fill="url(#${input.id}-hatch)" stroke="${HATCH_LINE}" stroke-width="0.75"/>` +
-    `<text x="${x + 18}" y="${y}">${escapeXml(input.suppressedLabel)}</text></g>`
+    `<text x="${x + 18}" y="${y}">${escapeXml(input.withheldLabel)}</text></g>`
   );
 }
 
@@ -75,7 +75,7 @@ export function columnChart(input: ChartInput): string {
   const plotW = width - m.left - m.right;
   const plotH = height - m.top - m.bottom;
   const published = input.bars.flatMap((b) => (b.value === null ? [] : [b.value]));
-  const scale = niceScale(Math.max(input.threshold, ...published));
+  const scale = niceScale(Math.max(1, ...published));
   const y = (v: number): number => m.top + plotH - (v / scale.max) * plotH;
   const band = plotW / Math.max(1, input.bars.length);
   const barW = Math.max(1, band * 0.72);
@@ -93,9 +93,9 @@ export function columnChart(input: ChartInput): string {
   input.bars.forEach((bar, i) => {
     const x = m.left + i * band + (band - barW) / 2;
     if (bar.value === null) {
-      const top = y(input.threshold);
+      const mark = Math.min(barW, 8);
       out.push(
-        `<rect x="${fmt(x)}" y="${fmt(top)}" width="${fmt(barW)}" height="${fmt(y(0) - top)}" fill="url(#${input.id}-hatch)" stroke="${HATCH_LINE}" stroke-width="0.75" stroke-dasharray="3 2">${barTitle(input, bar)}</rect>`,
+        `<rect x="${fmt(x + (barW - mark) / 2)}" y="${fmt(y(0) - mark)}" width="${fmt(mark)}" height="${fmt(mark)}" fill="url(#${input.id}-hatch)" stroke="${HATCH_LINE}" stroke-width="0.75">${barTitle(input, bar)}</rect>`,
       );
     } else {
       const top = y(bar.value);
@@ -130,7 +130,7 @@ export function barChart(input: ChartInput): string {
   const barMax = 560;
   const height = top + input.bars.length * row + 8;
   const published = input.bars.flatMap((b) => (b.value === null ? [] : [b.value]));
-  const max = Math.max(input.threshold, ...published, 1);
+  const max = Math.max(...published, 1);
   const w = (v: number): number => Math.max(1, (v / max) * barMax);
 
   const out = open(input, width, height, 'bars');
@@ -140,8 +140,8 @@ export function barChart(input: ChartInput): string {
     out.push(`<text x="0" y="${y + 13}">${escapeXml(bar.label)}</text>`);
     if (bar.value === null) {
       out.push(
-        `<rect x="0" y="${y + 18}" width="${fmt(w(input.threshold))}" height="16" fill="url(#${input.id}-hatch)" stroke="${HATCH_LINE}" stroke-width="0.75" stroke-dasharray="3 2">${barTitle(input, bar)}</rect>`,
-        `<text x="${fmt(w(input.threshold) + 6)}" y="${y + 31}">${escapeXml(input.suppressedLabel)}</text>`,
+        `<rect x="0" y="${y + 18}" width="16" height="16" fill="url(#${input.id}-hatch)" stroke="${HATCH_LINE}" stroke-width="0.75">${barTitle(input, bar)}</rect>`,
+        `<text x="22" y="${y + 31}">${escapeXml(input.withheldLabel)}</text>`,
       );
     } else {
       out.push(

@@ -8,6 +8,14 @@ import { bilingual, type Labeler } from './labels';
 // Excel reads UTF-8 without one as the local code page and garbles every accent. The header is a
 // stable English machine name per column; the file name carries the release label.
 
+/**
+ * A cell's status as downloads show it: "published" or "withheld". One word for every withheld cell, whether
+ * it was small or withheld to protect another: a cell withheld to protect others is not small.
+ */
+export function publicStatus(status: ReleaseCell['status']): 'published' | 'withheld' {
+  return status === 'published' ? 'published' : 'withheld';
+}
+
 /** The header of a table's CSV: key columns, then English and Spanish labels, then count and status. */
 export function csvColumns(table: string): string[] {
   const dims = tableByName(table).dimensions;
@@ -59,7 +67,7 @@ export function tableCsv(table: string, cells: readonly ReleaseCell[], labeler: 
     });
     // Suppressed: an empty count, never a zero or a placeholder that a formula could mistake for one.
     const count = cell.status === 'published' && cell.value !== null ? String(cell.value) : '';
-    return [...keys, ...labels, count, cell.status];
+    return [...keys, ...labels, count, publicStatus(cell.status)];
   });
   return toCsv([csvColumns(table), ...rows]);
 }

@@ -1,6 +1,7 @@
 import type { ReleaseCell } from '../releases/audit';
 import type { ReleaseRecord } from '../releases/store';
 import { TABLES, tableByName } from '../releases/tables';
+import { publicStatus } from './csv';
 import { bilingual, type Labeler } from './labels';
 import { citation } from './release-view';
 
@@ -56,7 +57,7 @@ export function tableJson(
       keys: Object.fromEntries(dims.map((d) => [d, cell.keys[d] ?? ''])),
       labels: Object.fromEntries(dims.map((d) => [d, bilingual(labeler, d, cell.keys[d] ?? '')])),
       count: cell.status === 'published' ? cell.value : null,
-      status: cell.status,
+      status: publicStatus(cell.status),
     })),
   };
 }

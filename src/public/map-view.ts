@@ -131,8 +131,7 @@ export function renderMap(input: MapRender): string {
     labels: {
       title: mapTitle(selection, labeler, lang),
       legendTitle: translate(lang, 'public.map.legend_title'),
-      // The core fills {k} in itself, formatted for the locale.
-      suppressed: translate(lang, 'public.fewer_than'),
+      suppressed: translate(lang, 'public.withheld'),
       noData: translate(lang, 'public.map.no_data'),
     },
     standalone: input.standalone,

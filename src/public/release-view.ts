@@ -18,7 +18,8 @@ export interface ReleaseHeader {
   published: string;
   cutoff: string;
   threshold: string;
-  fewerThan: string;
+  /** The one label of every withheld cell ("withheld"), never a claim about its size. */
+  withheld: string;
   citation: string;
   notes: string;
   href: string;
@@ -43,7 +44,7 @@ export function releaseHeader(record: ReleaseRecord, lang: Lang, origin: string)
     published: longDate(record.publishedOn, lang),
     cutoff: longDate(record.cutoff, lang),
     threshold: k,
-    fewerThan: translate(lang, 'public.fewer_than', { k }),
+    withheld: translate(lang, 'public.withheld'),
     citation: citation(record, lang, origin),
     notes: lang === 'es' ? record.notesEs : record.notesEn,
     href: path,
@@ -58,8 +59,7 @@ function safe(svg: string): Handlebars.SafeString {
 const CODE_TABLES = ['by_action_type', 'by_activism_type', 'by_target_role', 'by_evidence_type'] as const;
 
 function charts(data: ReleaseData, labeler: Labeler, lang: Lang) {
-  const { threshold } = data.record;
-  const suppressedLabel = translate(lang, 'public.fewer_than', { k: formatCount(threshold, lang) });
+  const withheldLabel = translate(lang, 'public.withheld');
   const quarterly = data.tables.get('by_quarter') ?? [];
   const byQuarter = new Map(quarterly.map((c) => [c.keys.quarter ?? '', c]));
   const quarterBars: Bar[] = labeler.sort('quarter', byQuarter.keys(), lang).map((key) => {
@@ -83,10 +83,9 @@ function charts(data: ReleaseData, labeler: Labeler, lang: Lang) {
         columnChart({
           id: 'chart-by-quarter',
           title: translate(lang, 'public.tables.by_quarter.title'),
-          description: translate(lang, 'public.charts.description', { k: formatCount(threshold, lang) }),
+          description: translate(lang, 'public.charts.description'),
           bars: quarterBars,
-          threshold,
-          suppressedLabel,
+          withheldLabel,
           locale: lang,
         }),
       ),
@@ -106,7 +105,7 @@ function charts(data: ReleaseData, labeler: Labeler, lang: Lang) {
         barChart({
           id,
           title: translate(lang, `public.tables.${name}.title`),
-          description: translate(lang, 'public.charts.description', { k: formatCount(threshold, lang) }),
+          description: translate(lang, 'public.charts.description'),
           bars: labeler.sort(kind, byKey.keys(), lang).map((key) => {
             const cell = byKey.get(key)!;
             return {
@@ -114,8 +113,7 @@ function charts(data: ReleaseData, labeler: Labeler, lang: Lang) {
               value: cell.status === 'published' ? cell.value : null,
             };
           }),
-          threshold,
-          suppressedLabel,
+          withheldLabel,
           locale: lang,
         }),
       ),

@@ -103,6 +103,9 @@ export function publicRouter(deps: PublicDeps): Router {
   router.get('/methodology', async (req, res) =>
     send(req, res, site, await site.methodology(res.locals.lang)),
   );
+  router.get('/methodology/disclosure', async (req, res) =>
+    send(req, res, site, await site.disclosure(res.locals.lang)),
+  );
 
   return router;
 }

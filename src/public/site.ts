@@ -25,6 +25,7 @@ import {
 } from './map-view';
 import { loadMapGeometry, svgToPngAsync, type MapGeometry } from './maps';
 import { renderShapeSprite, type ShapeSprite } from './maps/sprite';
+import { disclosureHtml } from './disclosure-doc';
 import { methodologyModel } from './methodology';
 import type { MapFileQuery, MapQuery } from './params';
 import { dataPageModel, releaseHeader } from './release-view';
@@ -390,6 +391,22 @@ export function createPublicSite(deps: {
   }
   const staticFreshness: Freshness = { etag: `"${fingerprint}-static"`, maxAge: MAX_AGE.static };
 
+  function disclosure(lang: Lang): Promise<PageResult> {
+    return Promise.resolve(
+      page(
+        lang,
+        '/methodology/disclosure',
+        '',
+        'public/disclosure',
+        'public.disclosure.title',
+        staticFreshness,
+        () => ({
+          doc: disclosureHtml(),
+        }),
+      ),
+    );
+  }
+
   return {
     pages,
     files,
@@ -405,6 +422,7 @@ export function createPublicSite(deps: {
     apiTable,
     codebook,
     methodology,
+    disclosure,
   };
 }
 

@@ -5,8 +5,8 @@ import type { Labeler } from './labels';
 import { formatCount } from './maps/format';
 
 // One release table as the data page shows it: a list for one dimension, a cross-tab for two (first
-// dimension down, second across), a single figure for the national total. Suppressed cells read
-// "fewer than k" in words, never a number.
+// dimension down, second across), a single figure for the national total. Withheld cells read "withheld"
+// in words: never a number, and never "fewer than k", which would be false of a cell withheld to protect another.
 
 export interface CellView {
   text: string;
@@ -34,12 +34,12 @@ export interface TableView {
   total?: CellView;
 }
 
-/** The display of one cell in a language: the count, or "fewer than k". */
+/** The display of one cell in a language: the count, or "withheld" (never "fewer than k": a cell withheld to protect another can be large). */
 export function cellView(cell: ReleaseCell | undefined, threshold: number, lang: Lang): CellView {
   if (!cell) return { text: '—', suppressed: false, missing: true };
   if (cell.status === 'suppressed' || cell.value === null) {
     return {
-      text: translate(lang, 'public.fewer_than', { k: formatCount(threshold, lang) }),
+      text: translate(lang, 'public.withheld'),
       suppressed: true,
       missing: false,
     };

@@ -19,7 +19,7 @@ export function readme(data: ReleaseData): string {
       translate(lang, 'public.readme.title', { label: record.label }),
       '',
       translate(lang, 'public.readme.dates', { published: record.publishedOn, cutoff: record.cutoff }),
-      translate(lang, 'public.readme.threshold', { k: record.threshold }),
+      translate(lang, 'public.readme.threshold', { k: record.threshold, k_minus_one: record.threshold - 1 }),
       translate(lang, 'public.readme.citation', { label: record.label, date: record.publishedOn }),
       '',
       translate(lang, 'public.readme.columns'),

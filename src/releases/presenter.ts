@@ -1,44 +1,49 @@
-import type { Lang } from '../platform/i18n';
-import type { ReleaseBuild } from './service';
+import { translate, type Lang } from '../platform/i18n';
+import { STALE_AFTER_SECONDS } from './jobs';
+import type { JobRecord } from './job-store';
 import type { ReleaseRecord } from './store';
-import { TABLES } from './tables';
 
-/** What the admin releases page shows: the releases so far, and a previewed draft with its audit verdict. */
+/** What the admin releases page shows: the draft form (kept when refused) and the releases so far. */
 export function releaseAdminView(input: {
-  releases: ReleaseRecord[];
-  lang: Lang;
-  draft?: { cutoff: string; label: string; notes_en: string; notes_es: string };
-  build?: ReleaseBuild;
+  releases: readonly ReleaseRecord[];
+  draft?: { cutoff?: string; label?: string; notes_en?: string; notes_es?: string } | undefined;
   errorKey?: string;
 }) {
-  const { build } = input;
   return {
     titleKey: 'releases.admin.title',
     releases: [...input.releases].reverse(),
     draft: input.draft,
     errorKey: input.errorKey,
-    preview: build && {
-      ok: build.verdict.ok,
-      failures: build.verdict.failures.slice(0, 20).map((failure) => ({
-        table: failure.table,
-        keys: Object.entries(failure.keys)
-          .map(([dimension, key]) => `${dimension}=${key}`)
-          .join(', '),
-        min: Math.round(failure.min * 100) / 100,
-        max: Math.round(failure.max * 100) / 100,
-      })),
-      totals: {
-        cells: build.cells.length,
-        published: build.cells.filter((cell) => cell.status === 'published').length,
-        primary: build.stats.primary,
-        complementary: build.stats.complementary,
-      },
-      seconds: ((build.timings.atomsMs + build.timings.suppressMs) / 1000).toFixed(1),
-      tables: TABLES.map((table) => {
-        const cells = build.cells.filter((cell) => cell.table === table.name);
-        const published = cells.filter((cell) => cell.status === 'published').length;
-        return { name: table.name, cells: cells.length, published, suppressed: cells.length - published };
-      }),
+  };
+}
+
+/** A background preview or publication as its page shows it: progress while running, then its outcome. */
+export function jobView(job: JobRecord, lang: Lang) {
+  const interrupted = job.state === 'running' && job.silentSeconds > STALE_AFTER_SECONDS;
+  const p = job.progress;
+  const summary = job.result?.summary;
+  return {
+    titleKey: job.kind === 'preview' ? 'releases.job.preview_title' : 'releases.job.publish_title',
+    job: { kind: job.kind, cutoff: job.cutoff, label: job.label },
+    running: job.state === 'running' && !interrupted,
+    interrupted,
+    progress: {
+      stageKey: `releases.job.stage.${p.stage ?? 'waiting'}`,
+      round: p.round ?? 0,
+      cells: p.cells ?? 0,
+      proven: p.proven ?? 0,
+      bounds: 2 * (p.quantities ?? 0),
+      withheld: p.withheld ?? 0,
+      seconds: Math.round((p.elapsedMs ?? 0) / 1000),
     },
+    summary,
+    publishedLabel: job.kind === 'publish' && job.state === 'done' ? job.result?.label : undefined,
+    error: job.error && {
+      text: translate(lang, job.error.key, job.error.params),
+      failures: job.error.failures,
+    },
+    // The form to publish what was previewed, or to try again, filled in with the job's draft.
+    draft: { cutoff: job.cutoff, label: job.label ?? '', notes_en: job.notesEn, notes_es: job.notesEs },
+    canPublish: job.kind === 'preview' && job.state === 'done' && summary?.ok === true,
   };
 }

@@ -1,92 +1,86 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { requireAdmin } from '../accounts/session';
-import { recordAudit } from '../accounts/store';
-import type { Db } from '../platform/db';
+import { NotFoundError } from '../platform/errors';
 import { localizedPath } from '../platform/i18n';
-import { releaseAdminView } from './presenter';
+import type { ReleaseJobs } from './jobs';
+import { RELEASE_LABEL } from './label';
+import { jobView, releaseAdminView } from './presenter';
 import type { Releases } from './service';
-import { listReleases } from './store';
 
-// Admin pages for releases: preview a cutoff (cells published and suppressed, the audit verdict) and
-// publish. Stands on accounts' guards, like moderation, and never on moderation itself.
+// Admin pages for releases: start a preview or a publication (both run in the background) and follow it on
+// a page that refreshes itself. Stands on accounts' guards, like moderation, and never on moderation itself.
 
 const Draft = z.object({
   cutoff: z
     .string()
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}$/),
-  label: z.string().trim().max(40),
+  label: z.string().trim().max(40).default(''),
   notes_en: z.string().trim().max(2000).default(''),
   notes_es: z.string().trim().max(2000).default(''),
   _csrf: z.string().optional(),
 });
+const Publish = Draft.extend({ label: z.string().trim().regex(RELEASE_LABEL) });
+const JobId = z.uuid();
 
 export interface ReleasesRouterDeps {
-  db: Db;
   releases: Releases;
+  releaseJobs: ReleaseJobs;
 }
 
-/** /moderate/releases: list, preview and publish (admins only). */
+/** /moderate/releases: the draft form, the list, and each job's page (admins only). */
 export function releasesRouter(deps: ReleasesRouterDeps): Router {
   const router = Router();
   router.use('/moderate/releases', requireAdmin);
 
-  router.get('/moderate/releases', async (req, res) => {
-    const published = z
-      .string()
-      .regex(/^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$/)
-      .safeParse(req.query.published);
-    res.render('releases/admin', {
-      ...releaseAdminView({ releases: await listReleases(deps.db), lang: res.locals.lang }),
-      published: published.success ? published.data : undefined,
-    });
+  router.get('/moderate/releases', async (_req, res) => {
+    res
+      .set('Cache-Control', 'no-store')
+      .render('releases/admin', releaseAdminView({ releases: await deps.releases.list() }));
   });
 
-  router.post('/moderate/releases/preview', async (req, res) => {
-    const form = Draft.safeParse(req.body);
-    const releases = await listReleases(deps.db);
-    if (!form.success) {
-      return res
-        .status(422)
-        .render(
-          'releases/admin',
-          releaseAdminView({ releases, lang: res.locals.lang, errorKey: 'releases.errors.form' }),
-        );
-    }
-    const build = await deps.releases.build(form.data.cutoff);
-    res.render(
-      'releases/admin',
-      releaseAdminView({ releases, lang: res.locals.lang, draft: form.data, build }),
-    );
-  });
+  const start = (kind: 'preview' | 'publish', schema: typeof Draft | typeof Publish) =>
+    async function handler(req: Request, res: Response) {
+      const form = schema.safeParse(req.body);
+      if (!form.success) {
+        const releases = await deps.releases.list();
+        const draft = Draft.partial().safeParse(req.body);
+        return res
+          .status(422)
+          .set('Cache-Control', 'no-store')
+          .render(
+            'releases/admin',
+            releaseAdminView({
+              releases,
+              draft: draft.success ? draft.data : undefined,
+              errorKey: `releases.errors.form_${kind}`,
+            }),
+          );
+      }
+      const id = await deps.releaseJobs.start(
+        kind,
+        {
+          cutoff: form.data.cutoff,
+          label: form.data.label,
+          notesEn: form.data.notes_en,
+          notesEs: form.data.notes_es,
+        },
+        res.locals.moderator!.id,
+      );
+      res.redirect(303, localizedPath(res.locals.lang, `/moderate/releases/jobs/${id}`));
+    };
+  router.post('/moderate/releases/preview', start('preview', Draft));
+  router.post('/moderate/releases', start('publish', Publish));
 
-  router.post('/moderate/releases', async (req, res) => {
-    const form = Draft.safeParse(req.body);
-    if (!form.success) {
-      const releases = await listReleases(deps.db);
-      return res
-        .status(422)
-        .render(
-          'releases/admin',
-          releaseAdminView({ releases, lang: res.locals.lang, errorKey: 'releases.errors.form' }),
-        );
-    }
-    const { release } = await deps.releases.publish({
-      label: form.data.label,
-      cutoff: form.data.cutoff,
-      notesEn: form.data.notes_en,
-      notesEs: form.data.notes_es,
-    });
-    await recordAudit(deps.db, {
-      moderatorId: res.locals.moderator!.id,
-      action: 'release_published',
-      detail: { label: release.label },
-    });
-    res.redirect(
-      303,
-      `${localizedPath(res.locals.lang, '/moderate/releases')}?published=${encodeURIComponent(release.label)}`,
-    );
+  router.get('/moderate/releases/jobs/:id', async (req, res) => {
+    const id = JobId.safeParse(req.params.id);
+    const job = id.success ? await deps.releaseJobs.find(id.data) : undefined;
+    if (!job) throw new NotFoundError();
+    const view = jobView(job, res.locals.lang);
+    res
+      .set('Cache-Control', 'no-store')
+      .render('releases/job', { ...view, refreshSeconds: view.running ? 2 : undefined });
   });
   return router;
 }

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { CodeAtom, GeoAtom, PairAtom } from './atoms';
 import type { ReleaseCell } from './audit';
 import { PERIOD_SQL } from './periods';
-import { tableByName, type CodeKind } from './tables';
+import { tableByName } from './tables';
 
 // SQL for releases: the atoms a release is computed from (aggregated in Postgres, so a million reports
 // never cross the wire) and the frozen releases themselves.
@@ -17,49 +17,77 @@ export interface ReleaseRecord {
   notesEs: string;
 }
 
-// The reports a release counts: approved, decided on or before the cutoff, and consented to be counted.
+// The reports a release counts: approved, decided on or before the cutoff, and consented to be counted. Each
+// query aggregates once for several cutoffs at a time: a report's bucket is the number of cutoffs before its
+// decision date (width_bucket over the days after each cutoff), so the atoms as of the n-th cutoff are the
+// sum of buckets 0 to n. One pass over a million reports instead of one per release.
 const COUNTED = `r.status = 'approved' and r.decision_on <= ? and r.consent_to_count`;
+const BUCKET = `width_bucket(r.decision_on, ?::date[]) as bucket`;
 
-/** Approved reports by state × office × period, as of a cutoff. */
-export async function loadGeoAtoms(db: Knex, cutoff: string): Promise<GeoAtom[]> {
-  const result: { rows: { state: string; office: string | null; quarter: string; count: number }[] } =
-    await db.raw(
-      `select state, field_office as office, ${PERIOD_SQL} as quarter, count(*)::int as count
-       from reports r where ${COUNTED} group by 1, 2, 3`,
-      [cutoff],
-    );
-  return result.rows;
+export interface AtomSet {
+  geo: GeoAtom[];
+  codes: CodeAtom[];
+  pairs: PairAtom[];
 }
 
-/** Approved reports by code × state × office, as of a cutoff; target role is a column, the rest a join. */
-export async function loadCodeAtoms(db: Knex, cutoff: string): Promise<CodeAtom[]> {
-  const result: {
-    rows: { kind: CodeKind; code: string; state: string; office: string | null; count: number }[];
-  } = await db.raw(
-    `select rc.kind, rc.code, r.state, r.field_office as office, count(*)::int as count
-         from report_codes rc join reports r on r.id = rc.report_id
+/** The atoms as of each cutoff (ascending), aggregated in SQL in one pass per kind of atom. */
+export async function loadAtomsThrough(db: Knex, cutoffs: readonly string[]): Promise<AtomSet[]> {
+  if (cutoffs.length === 0) return [];
+  const last = cutoffs.at(-1)!;
+  // The day after each cutoff, as the thresholds width_bucket counts.
+  const after = cutoffs.map((c) =>
+    new Date(Date.parse(`${c}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10),
+  );
+  const bindings = [`{${after.join(',')}}`, last];
+  type Bucketed = { bucket: number; count: number };
+  type Rows<T> = { rows: (T & Bucketed)[] };
+  const [geo, codes, pairs] = (await Promise.all([
+    db.raw(
+      `select ${BUCKET}, state, field_office as office, ${PERIOD_SQL} as quarter, count(*)::int as count
+         from reports r where ${COUNTED} group by 1, 2, 3, 4`,
+      bindings,
+    ),
+    db.raw(
+      `select ${BUCKET}, rc.kind, rc.code, r.state, r.field_office as office, count(*)::int as count
+           from report_codes rc join reports r on r.id = rc.report_id
+          where ${COUNTED}
+          group by 1, 2, 3, 4, 5
+         union all
+         select ${BUCKET}, 'target_role', target_role, state, field_office, count(*)::int
+           from reports r where ${COUNTED} group by 1, 3, 4, 5`,
+      [...bindings, ...bindings],
+    ),
+    db.raw(
+      `select ${BUCKET}, a.code as action, b.code as activism, count(*)::int as count
+         from reports r
+         join report_codes a on a.report_id = r.id and a.kind = 'action_type'
+         join report_codes b on b.report_id = r.id and b.kind = 'activism_type'
         where ${COUNTED}
-        group by 1, 2, 3, 4
-       union all
-       select 'target_role', target_role, state, field_office, count(*)::int
-         from reports r where ${COUNTED} group by 2, 3, 4`,
-    [cutoff, cutoff],
-  );
-  return result.rows;
-}
-
-/** Approved reports by action type × activism type, nationally, as of a cutoff. */
-export async function loadPairAtoms(db: Knex, cutoff: string): Promise<PairAtom[]> {
-  const result: { rows: PairAtom[] } = await db.raw(
-    `select a.code as action, b.code as activism, count(*)::int as count
-       from reports r
-       join report_codes a on a.report_id = r.id and a.kind = 'action_type'
-       join report_codes b on b.report_id = r.id and b.kind = 'activism_type'
-      where ${COUNTED}
-      group by 1, 2`,
-    [cutoff],
-  );
-  return result.rows;
+        group by 1, 2, 3`,
+      bindings,
+    ),
+  ])) as [Rows<GeoAtom>, Rows<CodeAtom>, Rows<PairAtom>];
+  const cumulate = <T extends Bucketed>(rows: T[], key: (row: T) => string): Omit<T, 'bucket'>[][] =>
+    cutoffs.map((_, n) => {
+      const sums = new Map<string, Omit<T, 'bucket'>>();
+      for (const row of rows) {
+        if (row.bucket > n) continue;
+        const id = key(row);
+        const existing = sums.get(id);
+        const atom: Omit<T, 'bucket'> & { bucket?: number } = { ...row };
+        delete atom.bucket;
+        sums.set(id, existing ? { ...existing, count: existing.count + row.count } : atom);
+      }
+      return [...sums.values()];
+    });
+  const geoBy = cumulate(geo.rows, (r) => `${r.state}|${r.office}|${r.quarter}`);
+  const codeBy = cumulate(codes.rows, (r) => `${r.kind}|${r.code}|${r.state}|${r.office}`);
+  const pairBy = cumulate(pairs.rows, (r) => `${r.action}|${r.activism}`);
+  return cutoffs.map((_, n) => ({
+    geo: geoBy[n] as GeoAtom[],
+    codes: codeBy[n] as CodeAtom[],
+    pairs: pairBy[n] as PairAtom[],
+  }));
 }
 
 function toRecord(row: Record<string, unknown>): ReleaseRecord {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
-import { createApp } from '../../src/app';
+import { createApp, type AppDeps } from '../../src/app';
 import { loadConfig, type Config } from '../../src/platform/config';
 import { createLogger } from '../../src/platform/logger';
 import { loadReference } from '../../src/reference/store';
@@ -14,7 +14,11 @@ export interface TestApp {
 }
 
 /** createApp() on a real database with fixed secrets and a captured log. */
-export async function buildTestApp(db: Db, env: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp(
+  db: Db,
+  env: Record<string, string> = {},
+  extra: Partial<Pick<AppDeps, 'buildRelease'>> = {},
+): Promise<TestApp> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: '/nonexistent', ...env });
   const chunks: string[] = [];
   const destination = new Writable({
@@ -33,6 +37,7 @@ export async function buildTestApp(db: Db, env: Record<string, string> = {}): Pr
     secrets,
     logger,
     today: () => new Date('2026-11-27T00:00:00Z'),
+    ...extra,
   });
   return { app, config, logs: () => chunks.join('') };
 }

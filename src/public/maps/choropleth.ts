@@ -10,7 +10,7 @@ import type { MapGeometry, MapView, OfficeMarker } from './types';
 // One choropleth, as an SVG string, from precomputed geometry and one table of release cells. Pure string
 // building: no DOM, no styles (the CSP forbids inline ones, so colours are presentation attributes).
 
-/** Translated strings the map draws; `suppressed` may contain `{k}` for the threshold. */
+/** Translated strings the map draws; `suppressed` is the one label of a withheld area ("withheld"). */
 export interface ChoroplethLabels {
   title: string;
   legendTitle: string;

@@ -4,7 +4,7 @@ import { LEGEND_LEFT, LEGEND_SWATCH, STRIP_TOP } from './layout';
 import { escapeXml, fmt } from './svg';
 
 // The legend as a threshold bar: one swatch per class with its lower bound under the left edge, then the
-// "fewer than k" hatch and, when some area has no cell, the no-data swatch.
+// "withheld" hatch and, when some area has no cell, the no-data swatch.
 
 export const TEXT_COLOR = '#333333'; // 12.6:1 on white, WCAG AAA
 export const NO_DATA_FILL = '#ffffff';
@@ -64,7 +64,7 @@ export function renderLegend(input: LegendInput): string {
   return parts.join('');
 }
 
-/** The hatch pattern that marks "fewer than k": texture, not colour, so it never reads as a low count. */
+/** The hatch pattern that marks a withheld count: texture, not colour, so it never reads as a low count. */
 export function hatchPattern(id: string, size = 6): string {
   return (
     `<pattern id="${id}" width="${size}" height="${size}" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">` +

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { unzipSync, strFromU8 } from 'fflate';
 import request from 'supertest';
+import { publicStatus } from '../../../src/public/csv';
 import { loadReference } from '../../../src/reference/store';
 import type { Reference } from '../../../src/reference/types';
 import { loadReleaseCells } from '../../../src/releases/store';
@@ -64,12 +65,12 @@ describe('GET /data/releases/:label/:table.csv', () => {
       value: r.count === '' ? null : Number(r.count),
       status: r.status,
     }));
-    const fromDb = stored.map((c) => ({ keys: c.keys, value: c.value, status: c.status }));
+    const fromDb = stored.map((c) => ({ keys: c.keys, value: c.value, status: publicStatus(c.status) }));
     const byId = (x: { keys: Record<string, string | undefined> }): string => JSON.stringify(x.keys);
     expect(new Map(fromCsv.map((x) => [byId(x), x]))).toEqual(new Map(fromDb.map((x) => [byId(x), x])));
     for (const row of rows) {
-      expect(['published', 'suppressed']).toContain(row.status);
-      if (row.status === 'suppressed') expect(row.count).toBe('');
+      expect(['published', 'withheld']).toContain(row.status);
+      if (row.status === 'withheld') expect(row.count).toBe('');
       for (const value of Object.values(row)) expect(value).not.toMatch(/^[=+\-@\t\r]/);
     }
   });
@@ -153,7 +154,9 @@ describe('the JSON API', () => {
     expect(body.table.dimensions).toEqual(['state', 'year']);
     const stored = await loadReleaseCells(database.db, release.record.id, 'state_by_year');
     expect(body.cells.map((c) => ({ keys: c.keys, value: c.count, status: c.status }))).toEqual(
-      expect.arrayContaining(stored.map((c) => ({ keys: c.keys, value: c.value, status: c.status }))),
+      expect.arrayContaining(
+        stored.map((c) => ({ keys: c.keys, value: c.value, status: publicStatus(c.status) })),
+      ),
     );
     expect(body.cells).toHaveLength(stored.length);
     expect(body.cells.find((c) => c.keys.state === 'NC')!.labels).toMatchObject({
@@ -189,7 +192,8 @@ describe('standalone maps', () => {
     expect(svg).toMatch(
       /Represalia, (release|publicación) 2026-Q3, (published|publicada el) 2026-10-20, CC BY 4.0/,
     );
-    expect(svg).toMatch(/fewer than 11|menos de 11/);
+    expect(svg).toMatch(/>withheld<|>reservado</);
+    expect(svg).not.toMatch(/fewer than|menos de/);
     expect(svg).not.toMatch(/style=|<script/);
   });
 

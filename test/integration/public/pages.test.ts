@@ -115,15 +115,17 @@ describe('with two releases', () => {
     expect(spanish).toContain('href="/es/report"');
   });
 
-  it('draws the map and the same numbers as a table, with "fewer than k" from the release', async () => {
+  it('draws the map and the same numbers as a table, every withheld cell "withheld", never "fewer than k"', async () => {
     const html = (await request(testApp.app).get('/map?year=2024').expect(200)).text;
     expect(html).toContain('Reports by state, 2024');
     const cells = latest.cells.filter((c) => c.table === 'state_by_year' && c.keys.year === '2024');
     const suppressed = cells.filter((c) => c.status === 'suppressed').length;
     const table = html.slice(html.indexOf('<table'));
-    expect(table.match(/<td class="num suppressed">fewer than 11<\/td>/g)).toHaveLength(suppressed);
+    expect(table.match(/<td class="num suppressed">withheld<\/td>/g)).toHaveLength(suppressed);
     expect(table.match(/<th scope="row">/g)).toHaveLength(cells.length);
-    expect(html).toContain('fewer than 11'); // the legend, drawn in the SVG
+    expect(html).toMatch(/<text [^>]*>withheld<\/text>/); // the legend, drawn in the SVG
+    // A cell withheld to protect another can be large: no label may call it small.
+    expect(html).not.toMatch(/fewer than/i);
     for (const cell of cells.filter((c) => c.status === 'published')) {
       const name = reference.states.find((s) => s.usps === cell.keys.state)!.nameEn;
       expect(table).toContain(`<tr><th scope="row">${name}</th><td class="num">${cell.value}</td></tr>`);
@@ -149,22 +151,24 @@ describe('with two releases', () => {
     expect(html).toContain('<span class="tag">latest</span>');
   });
 
-  it('shows every table of a release, suppressed cells in words, with citation and notes', async () => {
+  it('shows every table of a release, withheld cells in words, with citation and notes', async () => {
     const html = (await request(testApp.app).get('/data/releases/2026-Q3').expect(200)).text;
     const tables = html.slice(html.indexOf('id="tables-heading"'));
     const suppressed = latest.cells.filter((c) => c.status === 'suppressed').length;
     const published = latest.cells.filter((c) => c.status === 'published').length;
-    expect(tables.match(/<td class="num suppressed">fewer than 11<\/td>/g)).toHaveLength(suppressed);
+    expect(tables.match(/<td class="num suppressed">withheld<\/td>/g)).toHaveLength(suppressed);
     expect(tables.match(/<td class="num">/g)).toHaveLength(published);
     expect(html).toContain('Represalia, release 2026-Q3, published 2026-10-20, CC BY 4.0.');
     expect(html).toContain('Notes in English.');
-    expect(html).toContain('What &quot;fewer than 11&quot; means');
+    expect(html).toContain('What &quot;withheld&quot; means');
+    expect(html).not.toMatch(/fewer than/i);
     // One chart for the quarters and one per national code table.
     expect(inlineSvgs(html)).toHaveLength(5);
     const spanish = (await request(testApp.app).get('/es/data/releases/2026-Q3').expect(200)).text;
     expect(spanish).toContain('Notas en español.');
     expect(spanish).toContain('Represalia, publicación 2026-Q3, publicada el 2026-10-20, CC BY 4.0.');
-    expect(spanish).toContain('menos de 11');
+    expect(spanish).toContain('<td class="num suppressed">reservado</td>');
+    expect(spanish).not.toMatch(/menos de \d/);
     expect(spanish).toContain('Carolina del Norte');
   });
 
@@ -189,9 +193,22 @@ describe('with two releases', () => {
     expect(english.text).toContain('state_by_action_type');
   });
 
+  it('links the methodology to the full disclosure rule, served from docs/disclosure.md in both languages', async () => {
+    const methodology = (await request(testApp.app).get('/methodology').expect(200)).text;
+    expect(methodology).toContain('href="/methodology/disclosure"');
+    const html = (await request(testApp.app).get('/methodology/disclosure').expect(200)).text;
+    expect(html).toContain('<h1>How Represalia decides what a release may show</h1>');
+    expect(html).toContain('<h2>The rule</h2>');
+    const spanish = (await request(testApp.app).get('/es/methodology/disclosure').expect(200)).text;
+    expect(spanish).toContain('Este texto técnico está en inglés.');
+    expect(spanish).toContain('<div lang="en">');
+    expect(spanish).toContain('href="/es/methodology#suppression"');
+  });
+
   it('explains the threshold of the latest release and the county split', async () => {
     const html = (await request(testApp.app).get('/methodology').expect(200)).text;
-    expect(html).toContain('any count below 11');
+    expect(html).toContain('no count below 11 is published');
+    expect(html).toContain('A withheld count can therefore be large; it never means');
     expect(html).toMatch(/Texas: 5 offices/);
     expect(html).toMatch(/California: 3 offices/);
     const spanish = (await request(testApp.app).get('/es/methodology').expect(200)).text;

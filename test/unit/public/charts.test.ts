@@ -12,8 +12,7 @@ const input = {
   title: 'Reports by quarter & more',
   description: 'Bar chart "quoted"',
   bars,
-  threshold: 11,
-  suppressedLabel: 'fewer than 11',
+  withheldLabel: 'withheld',
   locale: 'en',
 };
 
@@ -34,11 +33,19 @@ describe.each([
     expect(svg).toContain('<desc id="chart-x-desc">');
   });
 
-  it('gives every bar a title, suppressed ones "fewer than k" and never a number', () => {
+  it('gives every bar a title, withheld ones "withheld" and never a number', () => {
     expect(svg).toContain('<title>2017 Q1: 25</title>');
     expect(svg).toContain('<title>2017 Q3: 140</title>');
-    expect(svg).toContain('<title>Before 2017: fewer than 11</title>');
+    expect(svg).toContain('<title>Before 2017: withheld</title>');
     expect(svg).toContain('fill="url(#chart-x-hatch)"');
+    expect(svg).not.toMatch(/fewer/i);
+  });
+
+  it('draws every withheld bar as the same small mark, whatever the scale: its height says nothing', () => {
+    const marks = [...svg.matchAll(/<rect [^>]*fill="url\(#chart-x-hatch\)"[^>]*>/g)].map((m) => m[0]);
+    // Two withheld bars, plus the legend's swatch.
+    expect(marks).toHaveLength(3);
+    for (const mark of marks) expect(Number(/height="([\d.]+)"/.exec(mark)?.[1])).toBeLessThanOrEqual(16);
   });
 
   it('uses presentation attributes only (no style, no script)', () => {

@@ -47,7 +47,8 @@ describe('tableCsv', () => {
     const byId = new Map(rows.map((r) => [dims.map((d) => r[d]).join('|'), r]));
     for (const cell of table) {
       const row = byId.get(dims.map((d) => cell.keys[d]).join('|'))!;
-      expect(row.status).toBe(cell.status);
+      // One word for every withheld cell, never a claim about its size.
+      expect(row.status).toBe(cell.status === 'published' ? 'published' : 'withheld');
       expect(row.count).toBe(cell.value === null ? '' : String(cell.value));
     }
   });

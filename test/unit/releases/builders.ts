@@ -1,8 +1,8 @@
 // Small hand-made universes and reports for the release tests.
 import type { GeoPair, ReleaseUniverse } from '../../../src/releases/atoms';
-import { computeCells } from '../../../src/releases/cells';
 import type { ReleaseCell } from '../../../src/releases/audit';
 import type { ReleaseAtoms } from '../../../src/releases/atoms';
+import { buildSystem, type SystemCell } from '../../../src/releases/disclosure/system';
 import type { Report } from './support';
 
 /** A universe of one-office states (office = 'O' + state) plus any extra pairs, with one code per kind by default. */
@@ -49,9 +49,14 @@ export function reports(
   return Array.from({ length: count }, () => ({ state, office, quarter, codes }));
 }
 
+/** Every cell of one release with its true count. */
+export function trueCells(atoms: ReleaseAtoms): readonly SystemCell[] {
+  return buildSystem([{ universe: atoms.universe, atoms }]).releases[0]!.cells;
+}
+
 /** Primary suppression only, the naive release the auditor exists to refuse. */
 export function naiveRelease(atoms: ReleaseAtoms, k: number): ReleaseCell[] {
-  return computeCells(atoms).map((c) => ({
+  return trueCells(atoms).map((c) => ({
     table: c.table,
     keys: c.keys,
     status: c.count < k ? 'suppressed' : 'published',
