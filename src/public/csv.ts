@@ -23,9 +23,18 @@ export function neutralize(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-function toCsv(rows: readonly (readonly string[])[]): string {
+/**
+ * Rows as a download: RFC 4180 with CRLF and a byte-order mark, every value neutralized except whole
+ * numbers in `numberColumns` (a difference of -18 is data a spreadsheet must read as a number).
+ */
+export function toCsv(
+  rows: readonly (readonly string[])[],
+  numberColumns: ReadonlySet<number> = new Set(),
+): string {
+  const safe = (value: string, column: number): string =>
+    numberColumns.has(column) && /^-?\d+$/.test(value) ? value : neutralize(value);
   return stringify(
-    rows.map((row) => row.map(neutralize)),
+    rows.map((row) => row.map(safe)),
     { bom: true, record_delimiter: 'windows' },
   );
 }

@@ -66,7 +66,7 @@ export function buildBoundaries(reference: MapReference): Boundaries {
     reference.fieldOffices.map((o) => ({
       key: o.code,
       properties: { field_office: o.code, name: o.name, states: [...o.states].sort() },
-      shape: merge(counties, officeCounties.get(o.code) ?? []) as Area,
+      shape: merge(counties, officeCounties.get(o.code) ?? []),
     })),
   );
   return {
@@ -94,9 +94,9 @@ function toFeature<P>(shape: Area, properties: P): Feature<Area, P> {
 const FACTOR = 10 ** BOUNDARY_DECIMALS;
 const round = (value: number): number => Math.round(value * FACTOR) / FACTOR;
 
-// Rounds a polygon's rings, drops points repeated by rounding and rings that simplification reduced to
-// a line (GeoJSON needs four positions and an area), and winds them as RFC 7946 asks: exterior rings
-// counterclockwise, holes clockwise. Null when the exterior ring itself is gone.
+// Rounds a polygon's rings, closes them, drops points repeated by rounding and rings that simplification
+// reduced to a line (GeoJSON needs four positions and an area), and winds them as RFC 7946 asks: exterior
+// rings counterclockwise, holes clockwise. Null when the exterior ring itself is gone.
 function cleanPolygon(rings: Position[][]): Position[][] | null {
   const cleaned: Position[][] = [];
   for (const [index, ring] of rings.entries()) {
@@ -106,6 +106,9 @@ function cleanPolygon(rings: Position[][]): Position[][] | null {
       const last = points[points.length - 1];
       if (!last || last[0] !== point[0] || last[1] !== point[1]) points.push(point);
     }
+    // The atlas holds one ring that does not quite close (in Illinois); GeoJSON needs every ring closed.
+    const [first, end] = [points[0], points[points.length - 1]];
+    if (first && end && (first[0] !== end[0] || first[1] !== end[1])) points.push([...first]);
     const area = signedArea(points);
     if (points.length < 4 || area === 0) {
       if (index === 0) return null;
