@@ -139,7 +139,7 @@ describeWithChromium('the public site in Chromium', () => {
     await page.goto(`${fixture.origin}/data/releases/2026-Q3`, { waitUntil: 'load' });
     const dataset = await page.evaluate(
       () =>
-        JSON.parse(document.querySelector('script[type="application/ld+json"]')!.textContent!) as {
+        JSON.parse(document.querySelector('script[type="application/ld+json"]')!.textContent) as {
           version: string;
         },
     );
