@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { NotFoundError } from '../platform/errors';
 import type { Lang } from '../platform/i18n';
 import type { Reference } from '../reference/types';
@@ -9,7 +10,9 @@ import { codebookCsv, downloadName } from './csv';
 import { dataPackageJson } from './datapackage';
 import { releasesFeed } from './feed';
 import type { Labeler } from './labels';
+import { toMapReference } from './map-view';
 import type { Boundaries } from './maps/boundaries';
+import { loadBoundaries } from './maps/prebuilt';
 import { releaseHeader } from './release-view';
 import type { FileResult, PageResult } from './site';
 
@@ -40,9 +43,6 @@ export interface ResearchDeps {
     freshness: Freshness,
     build: PageResult['build'],
   ): PageResult;
-  /** One boundary collection as GeoJSON text, and a digest of what the boundaries are built from. */
-  boundaryText(which: keyof Boundaries): string;
-  boundariesVersion(): string;
 }
 
 export const BOUNDARY_FILES = {
@@ -56,6 +56,25 @@ const isBoundaryFile = (file: string): file is keyof typeof BOUNDARY_FILES =>
 /** Builds the research files' service over the public site's catalog and caches. */
 export function createResearch(deps: ResearchDeps) {
   const { reference, origin, labeler, catalog } = deps;
+
+  // The boundaries as GeoJSON text, read once (prebuilt by maps:build) and kept as text: the parsed
+  // coordinates would hold several times the memory. Each file's ETag is a hash of its bytes, so a
+  // rebuilt file is never mistaken for the old one.
+  let boundaryTexts: Record<keyof Boundaries, { text: string; hash: string }> | undefined;
+  function boundaryText(which: keyof Boundaries): { text: string; hash: string } {
+    if (!boundaryTexts) {
+      const { boundaries } = loadBoundaries(toMapReference(reference));
+      const entry = (text: string) => ({
+        text,
+        hash: createHash('sha256').update(text).digest('base64url').slice(0, 12),
+      });
+      boundaryTexts = {
+        states: entry(JSON.stringify(boundaries.states)),
+        fieldOffices: entry(JSON.stringify(boundaries.fieldOffices)),
+      };
+    }
+    return boundaryTexts[which];
+  }
 
   // The release a release's changes are measured against, with its data; undefined for the first one.
   async function previousOf(r: Resolved): Promise<ReleaseData | undefined> {
@@ -128,14 +147,14 @@ export function createResearch(deps: ResearchDeps) {
 
   function boundaryFile(file: string): FileResult {
     if (!isBoundaryFile(file)) throw new NotFoundError('public.errors.boundary_not_found');
-    const version = deps.boundariesVersion();
+    const { text, hash } = boundaryText(BOUNDARY_FILES[file]);
     return {
       kind: 'file',
       type: 'application/geo+json',
-      key: `geojson|${file}|${version}`,
-      freshness: { etag: `"${deps.fingerprint}-${version.slice(0, 12)}-${file}"`, maxAge: MAX_AGE.static },
+      key: `geojson|${file}|${hash}`,
+      freshness: { etag: `"${hash}-${file}"`, maxAge: MAX_AGE.static },
       disposition: `inline; filename="represalia-${file}"`,
-      build: () => deps.boundaryText(BOUNDARY_FILES[file]),
+      build: () => text,
     };
   }
 

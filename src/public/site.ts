@@ -32,8 +32,6 @@ import { releaseZip } from './zip';
 import { changeRows, changeTitle, renderSelectionMap } from './change-map';
 import { dataPackageJson } from './datapackage';
 import { datasetJsonLd, jsonLdScript } from './jsonld';
-import { geometryDigest, loadBoundaries } from './maps/prebuilt';
-import type { Boundaries } from './maps/boundaries';
 import { createResearch } from './research';
 import { reuseModel } from './reuse';
 
@@ -124,20 +122,6 @@ export function createPublicSite(deps: {
         previous,
       ),
     );
-  // The boundaries as GeoJSON text, read once (prebuilt by maps:build) and kept as text: the parsed
-  // coordinates would hold several times the memory.
-  let boundaryTexts: Record<keyof Boundaries, string> | undefined;
-  let boundariesDigest: string | undefined;
-  const boundaryText = (which: keyof Boundaries): string => {
-    if (!boundaryTexts) {
-      const { boundaries } = loadBoundaries(toMapReference(reference));
-      boundaryTexts = {
-        states: JSON.stringify(boundaries.states),
-        fieldOffices: JSON.stringify(boundaries.fieldOffices),
-      };
-    }
-    return boundaryTexts[which];
-  };
 
   async function resolve(label: string | undefined): Promise<Resolved | undefined> {
     const latest = await catalog.latest();
@@ -189,8 +173,6 @@ export function createPublicSite(deps: {
     resolve: async (label) => (await resolve(label))!,
     freshnessOf,
     page,
-    boundaryText,
-    boundariesVersion: () => (boundariesDigest ??= geometryDigest(toMapReference(reference))),
   });
 
   async function home(lang: Lang): Promise<PageResult> {
