@@ -20,6 +20,8 @@ export interface ReleaseCatalog {
   /** A release by its label; re-reads the list (at most once a second) before saying there is none. */
   find(label: string): Promise<ReleaseRecord | undefined>;
   data(record: ReleaseRecord): Promise<ReleaseData>;
+  /** The release published just before this one, which its changes are measured against. */
+  previous(record: ReleaseRecord): Promise<ReleaseRecord | undefined>;
 }
 
 // Misses on unknown labels may re-read the list, but never more often than this, so a flood of made-up
@@ -74,5 +76,11 @@ export function createReleaseCatalog(deps: { db: Knex; ttlMs: number }): Release
     return loaded;
   }
 
-  return { list, latest: async () => (await list())[0], find, data };
+  async function previous(record: ReleaseRecord): Promise<ReleaseRecord | undefined> {
+    const all = await list();
+    const index = all.findIndex((r) => r.id === record.id);
+    return index < 0 ? undefined : all[index + 1];
+  }
+
+  return { list, latest: async () => (await list())[0], find, data, previous };
 }

@@ -8,11 +8,14 @@ import { bilingual, type Labeler } from './labels';
 // Excel reads UTF-8 without one as the local code page and garbles every accent. The header is a
 // stable English machine name per column; the file name carries the release label.
 
+/** The statuses downloads show. */
+export type PublicStatus = 'published' | 'withheld';
+
 /**
  * A cell's status as downloads show it: "published" or "withheld". One word for every withheld cell, whether
  * it was small or withheld to protect another: a cell withheld to protect others is not small.
  */
-export function publicStatus(status: ReleaseCell['status']): 'published' | 'withheld' {
+export function publicStatus(status: ReleaseCell['status']): PublicStatus {
   return status === 'published' ? 'published' : 'withheld';
 }
 
@@ -31,9 +34,18 @@ export function neutralize(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-function toCsv(rows: readonly (readonly string[])[]): string {
+/**
+ * Rows as a download: RFC 4180 with CRLF and a byte-order mark, every value neutralized except whole
+ * numbers in `numberColumns` (a difference of -18 is data a spreadsheet must read as a number).
+ */
+export function toCsv(
+  rows: readonly (readonly string[])[],
+  numberColumns: ReadonlySet<number> = new Set(),
+): string {
+  const safe = (value: string, column: number): string =>
+    numberColumns.has(column) && /^-?\d+$/.test(value) ? value : neutralize(value);
   return stringify(
-    rows.map((row) => row.map(neutralize)),
+    rows.map((row) => row.map(safe)),
     { bom: true, record_delimiter: 'windows' },
   );
 }

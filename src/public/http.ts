@@ -146,7 +146,7 @@ async function sendFile(req: Request, res: Response, site: PublicSite, result: F
   if (result.disposition) res.set('Content-Disposition', result.disposition);
   // Only the map images may be embedded by other sites; everything else keeps helmet's same-origin.
   if (result.embeddable) res.set('Cross-Origin-Resource-Policy', 'cross-origin');
-  const text = /^(text\/|application\/json|image\/svg)/.test(result.type);
+  const text = /^(text\/|application\/(json|geo\+json|atom\+xml)|image\/svg)/.test(result.type);
   await sendBody(
     req,
     res,

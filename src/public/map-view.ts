@@ -16,6 +16,8 @@ export interface MapSelection {
   view: MapViewName;
   year?: string | undefined;
   action?: string | undefined;
+  /** Draw the change since the previous release instead of the counts (change-map.ts). */
+  compare?: 'previous' | undefined;
 }
 
 /** The release table a selection shows. */

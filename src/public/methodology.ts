@@ -1,6 +1,8 @@
 import type { Lang } from '../platform/i18n';
 import type { Reference } from '../reference/types';
+import { BOUNDARY_SOURCE } from './datapackage';
 import { homeView } from './home';
+import { BOUNDARY_DECIMALS, BOUNDARY_SIMPLIFICATION_KM2 } from './maps/boundaries';
 
 // The methodology page: mostly prose from the translations, plus the facts it must state exactly (the
 // threshold, the states split between field offices by county, the offices and what they cover).
@@ -17,6 +19,13 @@ export function methodologyModel(reference: Reference, lang: Lang, threshold: nu
   }
   return {
     threshold,
+    boundaries: {
+      tolerance: BOUNDARY_SIMPLIFICATION_KM2,
+      decimals: BOUNDARY_DECIMALS,
+      sourceHref: BOUNDARY_SOURCE.path,
+      states: '/data/boundaries/states.geojson',
+      offices: '/data/boundaries/field-offices.geojson',
+    },
     splitStates: [...splits].map(([usps, offices]) => ({
       name: nameOf.get(usps) ?? usps,
       offices: [...offices]

@@ -17,6 +17,8 @@ const view = z.enum(['state', 'field_office']);
 // Shapes only; whether the release holds that year or code is checked against the release itself.
 const year = z.string().regex(/^[0-9A-Za-z-]{1,16}$/);
 const code = z.string().regex(/^[a-z0-9_]{1,48}$/);
+// A map of the change since the previous release instead of the counts (the only comparison offered).
+const compare = z.enum(['previous']);
 // The map form's single filter select ('year:2024', 'action:arrest'): it redirects to the canonical URL.
 const filter = z.string().regex(/^(year:[0-9A-Za-z-]{1,16}|action:[a-z0-9_]{1,48})$/);
 
@@ -27,6 +29,7 @@ export const MapQuery = z
     year: optional(year),
     action: optional(code),
     filter: optional(filter),
+    compare: optional(compare),
   })
   .strict()
   .refine((q) => [q.year, q.action, q.filter].filter(Boolean).length <= 1, {
@@ -42,6 +45,7 @@ export const MapFileQuery = z
     view: optional(view),
     year: optional(year),
     action: optional(code),
+    compare: optional(compare),
   })
   .strict()
   .refine((q) => !(q.year && q.action), { message: 'public.errors.one_filter' });

@@ -74,9 +74,38 @@ export function publicRouter(deps: PublicDeps): Router {
     await send(req, res, site, await site.releaseList(res.locals.lang));
   });
 
+  // Follow new releases in a feed reader: the feed in the page's language, linking both languages.
+  router.get('/data/releases.atom', async (req, res) => {
+    parseQuery(NoQuery, req.query);
+    await send(req, res, site, await site.feed(res.locals.lang));
+  });
+
   router.get('/data/releases/:label', async (req, res) => {
     parseQuery(NoQuery, req.query);
     await send(req, res, site, await site.releasePage(labelParam(req), res.locals.lang));
+  });
+
+  router.get('/data/releases/:label/changes', async (req, res) => {
+    parseQuery(NoQuery, req.query);
+    await send(req, res, site, await site.changesPage(labelParam(req), res.locals.lang));
+  });
+
+  // Files beside the tables: the changes as CSV, the data package descriptor and the codebook it names.
+  const RESEARCH_FILES = {
+    'changes.csv': site.changesFile,
+    'datapackage.json': site.dataPackageFile,
+    'codebook.csv': site.codebookFile,
+  } as const;
+  for (const [file, build] of Object.entries(RESEARCH_FILES)) {
+    router.get(`/data/releases/:label/${file}`, async (req, res) => {
+      parseQuery(NoQuery, req.query);
+      await send(req, res, site, await build(labelParam(req)));
+    });
+  }
+
+  router.get('/data/boundaries/:file', async (req, res) => {
+    parseQuery(NoQuery, req.query);
+    await send(req, res, site, site.boundaryFile(String(req.params.file)));
   });
 
   router.get('/data/releases/:label/:file', async (req, res) => {

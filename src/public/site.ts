@@ -19,7 +19,6 @@ import {
   mapRows,
   mapTable,
   mapTitle,
-  renderMap,
   toMapReference,
   type MapSelection,
 } from './map-view';
@@ -31,6 +30,11 @@ import type { MapFileQuery, MapQuery } from './params';
 import { dataPageModel, releaseHeader } from './release-view';
 import { cellView } from './tables-view';
 import { releaseZip } from './zip';
+import { changeRows, changeTitle, renderSelectionMap } from './change-map';
+import { dataPackageJson } from './datapackage';
+import { datasetJsonLd, jsonLdScript } from './jsonld';
+import { createResearch } from './research';
+import { reuseModel } from './reuse';
 
 // The public site's service: which release a request means, and what to send for it. Routes turn these
 // results into HTTP; everything here reads releases only (promise 6), and everything built from a
@@ -97,18 +101,27 @@ export function createPublicSite(deps: {
   const getSprite = (): ShapeSprite => (sprite ??= renderShapeSprite(getGeometry()));
   // A map inside a page: its shapes come from the sprite's fingerprinted address (not localized: the
   // shapes have no words), everything else is written in.
-  const inlineMap = (data: ReleaseData, selection: MapSelection, lang: Lang, idPrefix?: string) =>
+  const inlineMap = (
+    data: ReleaseData,
+    selection: MapSelection,
+    lang: Lang,
+    idPrefix?: string,
+    previous?: ReleaseData,
+  ) =>
     new Handlebars.SafeString(
-      renderMap({
-        geometry: getGeometry(),
-        data,
-        selection,
-        labeler,
-        lang,
-        standalone: false,
-        shapesHref: `/map/shapes.svg?v=${getSprite().version}`,
-        ...(idPrefix ? { idPrefix } : {}),
-      }),
+      renderSelectionMap(
+        {
+          geometry: getGeometry(),
+          data,
+          selection,
+          labeler,
+          lang,
+          standalone: false,
+          shapesHref: `/map/shapes.svg?v=${getSprite().version}`,
+          ...(idPrefix ? { idPrefix } : {}),
+        },
+        previous,
+      ),
     );
 
   async function resolve(label: string | undefined): Promise<Resolved | undefined> {
@@ -124,6 +137,13 @@ export function createPublicSite(deps: {
     etag: releaseTag(fingerprint, r?.data.record, variant),
     maxAge: r?.pinned ? MAX_AGE.pinned : MAX_AGE.latest,
   });
+
+  // The release a change map compares with; the first release has none to compare with (404).
+  async function comparedWith(r: Resolved): Promise<ReleaseData> {
+    const record = await catalog.previous(r.data.record);
+    if (!record) throw new NotFoundError('public.errors.no_previous_release');
+    return catalog.data(record);
+  }
 
   function page(
     lang: Lang,
@@ -144,6 +164,17 @@ export function createPublicSite(deps: {
       key: `${lang}|${path}${query}|${freshness.etag}`,
     };
   }
+
+  const research = createResearch({
+    reference,
+    origin,
+    labeler,
+    catalog,
+    fingerprint,
+    resolve: async (label) => (await resolve(label))!,
+    freshnessOf,
+    page,
+  });
 
   async function home(lang: Lang): Promise<PageResult> {
     const r = await resolve(undefined);
@@ -172,6 +203,7 @@ export function createPublicSite(deps: {
     if (selection.view !== 'state') params.set('view', selection.view);
     if (selection.year) params.set('year', selection.year);
     if (selection.action) params.set('action', selection.action);
+    if (selection.compare) params.set('compare', selection.compare);
     const text = params.toString();
     return text ? `?${text}` : '';
   }
@@ -183,15 +215,23 @@ export function createPublicSite(deps: {
       view: query.view ?? 'state',
       year: kind === 'year' ? value : undefined,
       action: kind === 'action' ? value : undefined,
+      compare: query.compare,
     })}`;
   }
 
   async function map(query: MapQuery, lang: Lang): Promise<PageResult> {
     const r = await resolve(query.release);
-    const selection: MapSelection = { view: query.view ?? 'state', year: query.year, action: query.action };
+    const selection: MapSelection = {
+      view: query.view ?? 'state',
+      year: query.year,
+      action: query.action,
+      compare: query.compare,
+    };
     if (r) checkSelection(r.data, selection);
+    const previous = r && selection.compare ? await comparedWith(r) : undefined;
     const canonical = selectionQuery(query.release, selection);
-    return page(lang, '/map', canonical, 'public/map', 'public.map.page_title', freshnessOf(r), async () => {
+    const freshness = freshnessOf(r, previous ? `p${previous.record.id}` : '');
+    return page(lang, '/map', canonical, 'public/map', 'public.map.page_title', freshness, async () => {
       if (!r) return { hasRelease: false };
       // Only a page being built needs the list (for the release picker); cache hits and 304s skip it.
       const releases = await catalog.list();
@@ -199,13 +239,26 @@ export function createPublicSite(deps: {
       const pinned = selectionQuery(record.label, selection);
       const filters = mapFilters(r.data, selection.view);
       const table = mapTable(selection);
-      const rows = mapRows(r.data, selection, labeler, lang);
+      const rows = previous ? [] : mapRows(r.data, selection, labeler, lang);
       const file = selection.view === 'state' ? 'states' : 'field-offices';
       const fileQuery = selectionQuery(record.label, { ...selection, view: 'state' });
+      const change = previous && {
+        previousLabel: previous.record.label,
+        rows: changeRows(previous, r.data, selection, labeler, lang),
+        changesHref: `/data/releases/${record.label}/changes`,
+      };
       return {
         hasRelease: true,
         release: releaseHeader(record, lang, origin),
-        title: mapTitle(selection, labeler, lang),
+        title: previous
+          ? changeTitle(selection, previous.record.label, labeler, lang)
+          : mapTitle(selection, labeler, lang),
+        change,
+        canCompare: releases.at(-1)?.id !== record.id,
+        measures: [
+          { value: '', label: translate(lang, 'public.map.measure_count'), selected: !previous },
+          { value: 'previous', label: translate(lang, 'public.map.measure_change'), selected: !!previous },
+        ],
         releases: releases.map((rec) => ({ label: rec.label, selected: rec.id === record.id })),
         views: (['state', 'field_office'] as const).map((v) => ({
           value: v,
@@ -223,13 +276,13 @@ export function createPublicSite(deps: {
           label: labeler.label('action_type', a, lang),
           selected: a === selection.action,
         })),
-        map: inlineMap(r.data, selection, lang),
+        map: inlineMap(r.data, selection, lang, undefined, previous),
         rows,
         areaHeader: translate(lang, `public.dimensions.${selection.view}`),
-        hasUnknown: rows.some((row) => row.unknown),
+        hasUnknown: (change ? change.rows : rows).some((row) => row.unknown),
         svgHref: `/map/${file}.svg${fileQuery}`,
         pngHref: `/map/${file}.png${fileQuery}`,
-        csvHref: `/data/releases/${record.label}/${table}.csv`,
+        csvHref: `/data/releases/${record.label}/${previous ? 'changes' : table}.csv`,
         permalink: `/map${pinned}`,
         isPinned: r.pinned,
       };
@@ -244,22 +297,26 @@ export function createPublicSite(deps: {
     if (query.view && query.view !== view) throw new NotFoundError('public.errors.view_mismatch');
     const r = await resolve(query.release);
     if (!r) throw new NotFoundError('public.errors.no_release');
-    const selection: MapSelection = { view, year: query.year, action: query.action };
+    const selection: MapSelection = { view, year: query.year, action: query.action, compare: query.compare };
     checkSelection(r.data, selection);
+    const previous = selection.compare ? await comparedWith(r) : undefined;
     const { record } = r.data;
-    const file = `${view === 'state' ? 'states' : 'field-offices'}${selection.year ? `-${selection.year}` : ''}${selection.action ? `-${selection.action}` : ''}`;
-    const svgKey = `svg|${lang}|${record.id}|${view}|${selection.year ?? ''}|${selection.action ?? ''}`;
+    const file = `${view === 'state' ? 'states' : 'field-offices'}${selection.year ? `-${selection.year}` : ''}${selection.action ? `-${selection.action}` : ''}${previous ? `-change-${previous.record.label}` : ''}`;
+    const svgKey = `svg|${lang}|${record.id}|${view}|${selection.year ?? ''}|${selection.action ?? ''}|${previous?.record.id ?? ''}`;
     const renderSvg = (): string =>
-      renderMap({
-        geometry: getGeometry(),
-        data: r.data,
-        selection,
-        labeler,
-        lang,
-        standalone: true,
-        caption: [releaseHeader(record, lang, origin).citation],
-      });
-    const freshness = freshnessOf(r, `${lang}-${format}`);
+      renderSelectionMap(
+        {
+          geometry: getGeometry(),
+          data: r.data,
+          selection,
+          labeler,
+          lang,
+          standalone: true,
+          caption: [releaseHeader(record, lang, origin).citation],
+        },
+        previous,
+      );
+    const freshness = freshnessOf(r, `${lang}-${format}${previous ? `-p${previous.record.id}` : ''}`);
     const name = downloadName(record.label, `${file}.${format}`);
     return {
       kind: 'file',
@@ -293,12 +350,18 @@ export function createPublicSite(deps: {
     const r = await resolve(label);
     const path = label ? `/data/releases/${label}` : '/data';
     return page(lang, path, '', 'public/release', 'public.data.title', freshnessOf(r), async () => {
-      if (!r) return { hasRelease: false, releaseCount: 0 };
+      if (!r) return { hasRelease: false, releaseCount: 0, feed: feedLink(lang) };
       const list = await catalog.list();
+      const { record } = r.data;
+      const previous = await catalog.previous(record);
       return {
         hasRelease: true,
         releaseCount: list.length,
-        ...dataPageModel(r.data, labeler, lang, { origin, isLatest: r.data.record.id === r.latest.id }),
+        ...dataPageModel(r.data, labeler, lang, { origin, isLatest: record.id === r.latest.id }),
+        reuse: reuseModel(record, origin),
+        previousLabel: previous?.label,
+        jsonLd: jsonLdScript(datasetJsonLd(record, origin)),
+        feed: feedLink(lang),
       };
     });
   }
@@ -310,6 +373,7 @@ export function createPublicSite(deps: {
       maxAge: MAX_AGE.latest,
     };
     return page(lang, '/data/releases', '', 'public/releases', 'public.releases.title', freshness, () => ({
+      feed: feedLink(lang),
       releases: list.map((rec, i) => ({
         label: rec.label,
         href: `/data/releases/${rec.label}`,
@@ -318,9 +382,16 @@ export function createPublicSite(deps: {
         cutoff: longDate(rec.cutoff, lang),
         threshold: rec.threshold,
         latest: i === 0,
+        changesHref: i < list.length - 1 ? `/data/releases/${rec.label}/changes` : undefined,
       })),
     }));
   }
+
+  // The Atom feed, for the <head> of the data pages (feed readers find it there).
+  const feedLink = (lang: Lang) => ({
+    href: '/data/releases.atom',
+    title: translate(lang, 'public.feed.title'),
+  });
 
   async function releaseFile(label: string, file: string): Promise<FileResult> {
     const r = await resolve(label);
@@ -333,7 +404,7 @@ export function createPublicSite(deps: {
         key: `zip|${record.id}`,
         freshness,
         disposition: `attachment; filename="${downloadName(record.label, 'all.zip')}"`,
-        build: () => releaseZip(r!.data, labeler, reference),
+        build: () => releaseZip(r!.data, labeler, reference, dataPackageJson(r!.data, reference, origin)),
       };
     }
     const table = /^([a-z_]+)\.csv$/.exec(file)?.[1];
@@ -423,6 +494,7 @@ export function createPublicSite(deps: {
     codebook,
     methodology,
     disclosure,
+    ...research,
   };
 }
 

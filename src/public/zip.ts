@@ -7,8 +7,9 @@ import { codebookCsv, csvColumns, downloadName, tableCsv } from './csv';
 import type { Labeler } from './labels';
 
 // One file with everything a researcher needs to cite a release offline: every table as CSV, the
-// codebook, and a README in both languages. Entries are dated to the publication date, not today, so
-// the same release always zips to the same bytes (and the same ETag holds across servers).
+// codebook, the Frictionless data package descriptor, and a README in both languages. Entries are dated
+// to the publication date, not today, so the same release always zips to the same bytes (and the same
+// ETag holds across servers).
 
 /** The README of a release's ZIP, English then Spanish. */
 export function readme(data: ReleaseData): string {
@@ -29,14 +30,20 @@ export function readme(data: ReleaseData): string {
           `  ${t.name}.csv: ${translate(lang, `public.tables.${t.name}.title`)} (${csvColumns(t.name).join(', ')})`,
       ),
       `  codebook.csv: ${translate(lang, 'public.readme.codebook')}`,
+      `  datapackage.json: ${translate(lang, 'public.reuse.readme_datapackage')}`,
       ...(notes ? ['', notes] : []),
     ].join('\r\n');
   };
   return `${section('en')}\r\n\r\n----\r\n\r\n${section('es')}\r\n`;
 }
 
-/** The ZIP of a release: every table, the codebook and the README. */
-export function releaseZip(data: ReleaseData, labeler: Labeler, reference: Reference): Uint8Array {
+/** The ZIP of a release: every table, the codebook, the data package descriptor and the README. */
+export function releaseZip(
+  data: ReleaseData,
+  labeler: Labeler,
+  reference: Reference,
+  dataPackageJson: string,
+): Uint8Array {
   const mtime = new Date(`${data.record.publishedOn}T12:00:00Z`);
   const folder = downloadName(data.record.label, '').replace(/-$/, '');
   const files: Zippable = {};
@@ -47,6 +54,7 @@ export function releaseZip(data: ReleaseData, labeler: Labeler, reference: Refer
     ];
   }
   files[`${folder}/codebook.csv`] = [strToU8(codebookCsv(reference)), { mtime }];
+  files[`${folder}/datapackage.json`] = [strToU8(dataPackageJson), { mtime }];
   files[`${folder}/README.txt`] = [strToU8(readme(data)), { mtime }];
   return zipSync(files, { level: 6 });
 }

@@ -16,7 +16,13 @@ function inWorker<T>(
   onProgress?: (p: BuildProgress) => void,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(path.join(__dirname, 'worker.js'), { workerData: { task, input } });
+    const worker = compiled
+      ? new Worker(path.join(__dirname, 'worker.js'), { workerData: { task, input } })
+      : // Under tsx the worker registers tsx's require hook itself: a worker does not inherit the loader.
+        new Worker(`require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'worker.ts'))});`, {
+          eval: true,
+          workerData: { task, input },
+        });
     running.add(worker);
     worker.on('message', (message: Message<T>) => {
       if (message.type === 'progress') onProgress?.(message.progress);
@@ -31,22 +37,24 @@ function inWorker<T>(
   });
 }
 
-// Compiled (npm start), the work runs in a worker thread so the server keeps answering; under tsx and jest,
-// which cannot load a .ts worker, it runs in place.
+// The work runs in a worker thread so the server keeps answering: compiled (npm start), or through tsx
+// (npm run dev, the restart test), which the worker loads too. Under jest, whose module loader a worker
+// cannot share, it runs in place.
 const compiled = __filename.endsWith('.js');
+const inPlace = !compiled && process.env.JEST_WORKER_ID !== undefined;
 
-/** Builds a release (suppression), off the main thread when compiled. */
+/** Builds a release (suppression), off the main thread except under jest. */
 export function runBuild(
   input: Omit<BuildInput, 'onProgress'>,
   onProgress?: (p: BuildProgress) => void,
 ): Promise<BuiltRelease> {
-  if (!compiled) return buildRelease({ ...input, ...(onProgress ? { onProgress } : {}) });
+  if (inPlace) return buildRelease({ ...input, ...(onProgress ? { onProgress } : {}) });
   return inWorker('build', input, onProgress);
 }
 
-/** Runs the independent gate, off the main thread when compiled. */
+/** Runs the independent gate, off the main thread except under jest. */
 export function runGate(input: GateInput): Promise<GateVerdict> {
-  if (!compiled) return auditSeries(input);
+  if (inPlace) return auditSeries(input);
   return inWorker('gate', input);
 }
 

@@ -120,6 +120,46 @@ describeWithChromium('the public site in Chromium', () => {
     },
   );
 
+  it('reads the JSON-LD block of a release page under the CSP without reporting a violation', async () => {
+    // JavaScript on, CSP on: the data block must be neither run nor refused. The listener is installed
+    // before any page script, and a positive control proves it hears a real violation.
+    const context = await fixture.browser.newContext();
+    await context.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (e) =>
+        seen.push(`${e.violatedDirective} ${e.blockedURI}`),
+      );
+    });
+    const page = await context.newPage();
+    const complaints: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') complaints.push(message.text());
+    });
+    await page.goto(`${fixture.origin}/data/releases/2026-Q3`, { waitUntil: 'load' });
+    const dataset = await page.evaluate(
+      () =>
+        JSON.parse(document.querySelector('script[type="application/ld+json"]')!.textContent) as {
+          version: string;
+        },
+    );
+    expect(dataset.version).toBe('2026-Q3');
+    const violations = () =>
+      page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+    expect(await violations()).toEqual([]);
+    expect(complaints).toEqual([]);
+    await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.ran = true';
+      document.body.append(script);
+    });
+    await page.waitForFunction(
+      () => (window as unknown as { cspViolations: string[] }).cspViolations.length > 0,
+    );
+    expect((await violations())[0]).toMatch(/^script-src/);
+    await context.close();
+  });
+
   it('shows the standalone map as an image another page can embed', async () => {
     const context = await fixture.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
@@ -133,6 +173,8 @@ describeWithChromium('the public site in Chromium', () => {
     '/map?view=field_office',
     '/data',
     '/data/releases/2025-Q4',
+    '/data/releases/2026-Q3/changes',
+    '/map?compare=previous',
     '/codebook',
     '/methodology',
     '/es/map',
@@ -176,6 +218,9 @@ describeWithChromium('the public site in Chromium', () => {
     '/data',
     '/data/releases',
     '/data/releases/2025-Q4',
+    '/data/releases/2026-Q3/changes',
+    '/es/data/releases/2026-Q3/changes',
+    '/map?view=field_office&compare=previous',
     '/codebook',
     '/methodology',
     '/es/',

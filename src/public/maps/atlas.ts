@@ -27,6 +27,11 @@ export function loadAlbersCounties(): CountiesTopology {
 
 const SIMPLIFY_MIN_AREA = 2;
 
+/** Counties, states and nation in longitude/latitude: the unprojected twin of the albers atlas. */
+export function loadLonLatCounties(): CountiesTopology {
+  return readAtlas<CountiesTopology>('counties-10m.json');
+}
+
 /** States and territories in longitude/latitude: the only us-atlas file that holds PR, VI, GU, MP and AS. */
 export function loadLonLatStates(): StatesTopology {
   return readAtlas<StatesTopology>('states-10m.json');

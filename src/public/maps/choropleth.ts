@@ -37,6 +37,14 @@ export interface ChoroplethOptions {
   /** Prefix for element ids, so two maps on one page never share one. */
   idPrefix?: string;
   /**
+   * Colour classes chosen by the caller (a map of changes has its own), and the value below which an
+   * area is drawn as withheld; by default classes come from the values and the floor is the threshold.
+   */
+  classes?: readonly MapClass[];
+  floor?: number;
+  /** How an area's value reads in its title; counts by default (a map of changes signs them). */
+  formatValue?: (value: number) => string;
+  /**
    * The address of the shape sprite (sprite.ts): inline maps draw each shape with <use> from it rather
    * than carrying its path. Unset, every path is written in, as a standalone file needs.
    */
@@ -61,18 +69,18 @@ export function renderChoropleth(options: ChoroplethOptions): string {
     const v = key === null ? undefined : values.get(key);
     if (v === null) return { kind: 'suppressed' };
     if (v === undefined || !Number.isFinite(v)) return { kind: 'none' };
-    return v < threshold ? { kind: 'suppressed' } : { kind: 'value', value: v };
+    return v < (options.floor ?? threshold) ? { kind: 'suppressed' } : { kind: 'value', value: v };
   };
   const areas = view === 'state' ? geometry.states : geometry.offices;
   const published = areas.flatMap((a) => {
     const c = cellOf(a.key);
     return c.kind === 'value' ? [c.value] : [];
   });
-  const classes = computeClasses(published);
+  const classes = options.classes ?? computeClasses(published);
   const fillOf = (c: Cell): string => fill(c, classes, `${id}-hatch`);
   const describe = (name: string, c: Cell): string =>
     escapeXml(
-      `${name}: ${c.kind === 'value' ? formatCount(c.value, locale) : c.kind === 'suppressed' ? suppressedLabel : labels.noData}`,
+      `${name}: ${c.kind === 'value' ? (options.formatValue ?? ((n) => formatCount(n, locale)))(c.value) : c.kind === 'suppressed' ? suppressedLabel : labels.noData}`,
     );
   const nameOf = (key: string, fallback: string): string => options.names?.get(key) ?? fallback;
   // One shape: a reference into the sprite, or its path written in.

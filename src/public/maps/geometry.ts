@@ -65,8 +65,12 @@ type CountyShape = Polygon | MultiPolygon;
 
 // Gives each office its counties: every county of the states it covers whole, and for states split
 // between offices only the counties the split assigns to it. A county left unassigned would leave a hole
-// in the map, so a mismatch between the reference data and the atlas stops the build.
-function assignCounties(counties: CountiesTopology, reference: MapReference): Map<string, CountyShape[]> {
+// in the map, so a mismatch between the reference data and the atlas stops the build. Only a place the
+// reference says no office covers (American Samoa, which only the unprojected atlas holds) is left out.
+export function assignCounties(
+  counties: CountiesTopology,
+  reference: MapReference,
+): Map<string, CountyShape[]> {
   const fipsOf = new Map(reference.states.map((s) => [s.usps, s.fips]));
   const splitOffice = new Map(reference.splitCounties.map((c) => [c.countyFips, c.officeCode]));
   const splitStates = new Set(reference.splitCounties.map((c) => c.countyFips.slice(0, 2)));
@@ -78,11 +82,14 @@ function assignCounties(counties: CountiesTopology, reference: MapReference): Ma
     }
   }
 
+  const covered = new Set(reference.fieldOffices.flatMap((o) => o.states));
+  const uncovered = new Set(reference.states.filter((s) => !covered.has(s.usps)).map((s) => s.fips));
   const result = new Map<string, CountyShape[]>();
   const unassigned: string[] = [];
   for (const county of counties.objects.counties.geometries) {
     const id = String(county.id);
     const stateFips = id.slice(0, 2);
+    if (uncovered.has(stateFips)) continue;
     const code = splitStates.has(stateFips) ? splitOffice.get(id) : wholeStateOffice.get(stateFips);
     if (!code) {
       unassigned.push(id);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fromRoot } from '../../platform/paths';
+import { buildBoundaries, type Boundaries } from './boundaries';
 import { buildMapGeometry } from './geometry';
 import type { MapGeometry, MapReference } from './types';
 
@@ -11,6 +12,8 @@ import type { MapGeometry, MapReference } from './types';
 // from, and the app uses it only when the stamp matches what it would build now; otherwise it builds.
 
 const PREBUILT_FILE = fromRoot('src/public/maps/geometry.prebuilt.json');
+// The boundaries as GeoJSON (boundaries.ts), kept apart: only their download reads them.
+const BOUNDARIES_FILE = fromRoot('src/public/maps/boundaries.prebuilt.json');
 
 interface Prebuilt {
   digest: string;
@@ -57,5 +60,24 @@ export function loadMapGeometry(
 /** Builds the geometry and writes it, stamped, for loadMapGeometry. */
 export function writePrebuiltGeometry(reference: MapReference, file = PREBUILT_FILE): void {
   const prebuilt: Prebuilt = { digest: geometryDigest(reference), geometry: buildMapGeometry(reference) };
+  writeFileSync(file, `${JSON.stringify(prebuilt)}\n`);
+}
+
+/** The prebuilt boundaries when they were built from this reference data, otherwise ones built now. */
+export function loadBoundaries(
+  reference: MapReference,
+  file = BOUNDARIES_FILE,
+): { boundaries: Boundaries; prebuilt: boolean } {
+  if (existsSync(file)) {
+    const prebuilt = JSON.parse(readFileSync(file, 'utf8')) as { digest: string; boundaries: Boundaries };
+    if (prebuilt.digest === geometryDigest(reference))
+      return { boundaries: prebuilt.boundaries, prebuilt: true };
+  }
+  return { boundaries: buildBoundaries(reference), prebuilt: false };
+}
+
+/** Builds the boundaries and writes them, stamped, for loadBoundaries. */
+export function writePrebuiltBoundaries(reference: MapReference, file = BOUNDARIES_FILE): void {
+  const prebuilt = { digest: geometryDigest(reference), boundaries: buildBoundaries(reference) };
   writeFileSync(file, `${JSON.stringify(prebuilt)}\n`);
 }

@@ -32,6 +32,12 @@ const ROUTES = [
   '/data/releases/2025-Q4',
   '/data/releases/2025-Q4/by_state.csv',
   '/data/releases/2025-Q4/all.zip',
+  '/data/releases/2025-Q4/datapackage.json',
+  '/data/releases/2025-Q4/changes',
+  '/data/releases/2025-Q4/changes.csv',
+  '/data/releases.atom',
+  '/es/data/releases.atom',
+  '/data/boundaries/states.geojson',
   '/api/v1/releases',
   '/api/v1/releases/2025-Q4/tables/by_state',
   '/codebook',
@@ -75,11 +81,13 @@ describe('conditional requests', () => {
       home: await tag('/'),
       data: await tag('/data'),
       pinned: await tag('/data/releases/2025-Q4'),
+      feed: await tag('/data/releases.atom'),
     };
     await insertTestRelease(database.db, reference, { label: '2026-Q3' });
     expect(await tag('/')).not.toBe(before.home);
     expect(await tag('/data')).not.toBe(before.data);
     expect(await tag('/data/releases/2025-Q4')).toBe(before.pinned);
+    expect(await tag('/data/releases.atom')).not.toBe(before.feed);
     const home = await request(testApp.app).get('/').set('If-None-Match', before.home).expect(200);
     expect(home.text).toContain('release 2026-Q3');
   });
@@ -117,7 +125,14 @@ describe('compression', () => {
       }).on('error', reject);
     });
 
-  it.each(['/', '/map', '/data/releases/2025-Q4', '/map/states.svg?release=2025-Q4'])(
+  it.each([
+    '/',
+    '/map',
+    '/data/releases/2025-Q4',
+    '/map/states.svg?release=2025-Q4',
+    '/data/boundaries/field-offices.geojson',
+    '/data/releases/2025-Q4/datapackage.json',
+  ])(
     '%s is sent in brotli or gzip as accepted, the same bytes once decoded, under its own ETag',
     async (path) => {
       const plain = await fetchRaw(path, 'identity');

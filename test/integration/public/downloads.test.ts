@@ -101,7 +101,7 @@ describe('GET /data/releases/:label/:table.csv', () => {
 });
 
 describe('GET /data/releases/:label/all.zip', () => {
-  it('holds every table, the codebook and a README, the same bytes as the single downloads', async () => {
+  it('holds every table, the codebook, the data package and a README, the same bytes as the single downloads', async () => {
     const response = await request(testApp.app)
       .get('/data/releases/2026-Q3/all.zip')
       .buffer(true)
@@ -112,7 +112,7 @@ describe('GET /data/releases/:label/all.zip', () => {
     const files = unzipSync(new Uint8Array(response.body as Buffer));
     const names = Object.keys(files).sort();
     expect(names).toEqual(
-      [...TABLES.map((t) => `${t.name}.csv`), 'README.txt', 'codebook.csv']
+      [...TABLES.map((t) => `${t.name}.csv`), 'README.txt', 'codebook.csv', 'datapackage.json']
         .map((n) => `represalia-2026-Q3/${n}`)
         .sort(),
     );

@@ -29,6 +29,13 @@ const DATA_ROUTES = [
   '/data/releases/2026-Q3',
   '/data/releases/2026-Q3/by_state.csv',
   '/data/releases/2026-Q3/all.zip',
+  '/data/releases/2026-Q3/datapackage.json',
+  '/data/releases/2026-Q3/codebook.csv',
+  '/data/releases/2026-Q3/changes',
+  '/data/releases/2026-Q3/changes.csv',
+  '/data/releases.atom',
+  '/data/boundaries/states.geojson',
+  '/data/boundaries/field-offices.geojson',
   '/api/v1/releases',
   '/api/v1/releases/2026-Q3/tables/by_state',
 ];
@@ -42,6 +49,7 @@ const piece = fc.oneof(
     'year',
     'action',
     'filter',
+    'compare',
     '__proto__',
     'constructor',
     'a[b]',
@@ -54,6 +62,7 @@ const piece = fc.oneof(
     '2024',
     'arrest',
     'year:2024',
+    'previous',
     '',
     '%',
     '%E0%A4%A',
@@ -86,6 +95,12 @@ describe('hostile query strings on every data route', () => {
     ['/map?year=1850', 400, 'no table for that year'],
     ['/es/map?action=nope', 400, 'no tiene tabla para ese tipo de acción'],
     ['/map?release=1999-Q1', 404, 'There is no release with that label'],
+    ['/map?compare=previous', 404, 'This is the first release'],
+    ['/map?compare=Previous', 400, 'not valid here'],
+    ['/es/map/states.svg?compare=previous&compare=previous', 400, 'no es válido aquí'],
+    ['/data/releases/1999-Q1/changes', 404, 'There is no release with that label'],
+    ['/data/releases.atom?lang=es', 400, 'The address has a parameter'],
+    ['/data/boundaries/..%2Fmaps%2Fboundaries.prebuilt.json', 404, ''],
     ['/map?release=..%2F..%2Fetc', 400, 'not valid here'],
     ['/map?release=2026-Q3&release=2026-Q3', 400, 'not valid here'],
     ['/map/states.svg?view=field_office', 404, 'one kind of area'],
@@ -101,16 +116,19 @@ describe('hostile query strings on every data route', () => {
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
-  it.each(['/data/releases', '/data/releases/2026-Q3', '/api/v1/releases/2026-Q3/tables/by_state'])(
-    'answers random path segments under %s with 400 or 404 (property)',
-    async (base) => {
-      await fc.assert(
-        fc.asyncProperty(fc.string({ minLength: 1, maxLength: 20 }), async (segment) => {
-          const response = await request(testApp.app).get(`${base}/${encodeURIComponent(segment)}`);
-          expect(response.status).toBeLessThan(500);
-        }),
-        { numRuns: 40 },
-      );
-    },
-  );
+  it.each([
+    '/data/releases',
+    '/data/releases/2026-Q3',
+    '/data/releases/2026-Q3/changes',
+    '/data/boundaries',
+    '/api/v1/releases/2026-Q3/tables/by_state',
+  ])('answers random path segments under %s with 400 or 404 (property)', async (base) => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 20 }), async (segment) => {
+        const response = await request(testApp.app).get(`${base}/${encodeURIComponent(segment)}`);
+        expect(response.status).toBeLessThan(500);
+      }),
+      { numRuns: 40 },
+    );
+  });
 });
