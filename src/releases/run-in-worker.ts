@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { tsxWorkerSource } from './tsx-worker';
 import { auditSeries, type GateInput, type GateVerdict } from './disclosure/gate';
 import { buildRelease, type BuildInput, type BuildProgress, type BuiltRelease } from './disclosure/suppress';
 
@@ -18,8 +19,7 @@ function inWorker<T>(
   return new Promise((resolve, reject) => {
     const worker = compiled
       ? new Worker(path.join(__dirname, 'worker.js'), { workerData: { task, input } })
-      : // Under tsx the worker registers tsx's require hook itself: a worker does not inherit the loader.
-        new Worker(`require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'worker.ts'))});`, {
+      : new Worker(tsxWorkerSource(path.join(__dirname, 'worker.ts')), {
           eval: true,
           workerData: { task, input },
         });

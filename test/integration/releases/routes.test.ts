@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import request from 'supertest';
 import { buildSystem } from '../../../src/releases/disclosure/system';
 import { runBuild } from '../../../src/releases/run-in-worker';
@@ -186,6 +187,34 @@ describe('/moderate/releases', () => {
     expect(await finished(agent, again)).toContain('Ya existe una publicación con esta etiqueta.');
     expect(await listReleases(database.db)).toHaveLength(1);
   }, 300_000);
+
+  it('answers hostile release forms with a translated 4xx, never a 500, and starts no job', async () => {
+    const agent = await signIn(testApp.app, database.db, admin);
+    const csrf = csrfFrom((await agent.get('/moderate/releases').expect(200)).text);
+    const jobsBefore = (await database.db('release_jobs')).length;
+    const notADate = fc.string({ maxLength: 30 }).filter((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s.trim()));
+    const field = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc.constant('x'.repeat(5000)),
+      fc.constant('__proto__'),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/moderate/releases', '/moderate/releases/preview', '/es/moderate/releases'),
+        fc.record({ cutoff: notADate, label: field, notes_en: field, notes_es: field }, { requiredKeys: [] }),
+        async (path, form) => {
+          const response = await agent
+            .post(path)
+            .type('form')
+            .send({ _csrf: csrf, ...form });
+          expect(response.status).toBe(422);
+          expect(response.text).toMatch(/Please give a cutoff date|Indique una fecha de corte/);
+        },
+      ),
+      { numRuns: 60, seed: 20261129 },
+    );
+    expect(await database.db('release_jobs')).toHaveLength(jobsBefore);
+  });
 
   it('answers 404 for a job that does not exist or an id that is not one', async () => {
     const agent = await signIn(testApp.app, database.db, admin);
