@@ -56,8 +56,7 @@ export interface ReportStatusView extends Omit<ReceiptStatus, 'reportId' | 'repo
 }
 
 export type MessageOutcome =
-  | { kind: 'closed' | 'used' | 'full' }
-  | { kind: 'sent'; status: ReportStatusView };
+  { kind: 'closed' | 'used' | 'full' } | { kind: 'sent'; status: ReportStatusView };
 
 // Decisions are final for these: the thread stays readable but takes no new messages.
 const CLOSED: ReadonlySet<ReportStatus> = new Set(['approved', 'rejected', 'duplicate']);
