@@ -26,6 +26,9 @@ const schema = z.object({
   PUBLIC_ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
   // An .onion origin to advertise with the Onion-Location header.
   ONION_ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
+  // A second port, on 127.0.0.1 only, for the local Tor onion service with `HiddenServiceExportCircuitID
+  // haproxy`: it reads the PROXY protocol header so rate limits key on each Tor circuit (README, onion).
+  TOR_PROXY_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   // Redis for rate-limit counters shared by several instances; in memory when absent.
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   // Days after the final decision before narratives and messages are deleted (promise 8).
