@@ -4,6 +4,7 @@ import {
   canaryHeaders,
   buildIntakeApp,
   encode,
+  moveStaged,
   receiptOf,
   reportIdOf,
   submitReport,
@@ -95,6 +96,9 @@ describe('a report sent with a unique user agent, forwarded address and referrer
       .send({ receipt: 'wrong words' })
       .expect(422);
 
+    // While staged, and again once moved into the tables.
+    expect(await findInDatabase([canary, address, receipt, 'Mozilla'])).toEqual([]);
+    await moveStaged(database.db);
     const id = await reportIdOf(database.db, receipt);
     expect(await database.db('report_messages').where({ report_id: id })).toHaveLength(1);
     const logs = testApp.logs();
