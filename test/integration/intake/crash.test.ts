@@ -139,14 +139,15 @@ describe('a report acknowledged just before the server is killed', () => {
       expect(status.text).toContain('id="status-heading">Received</h2>');
       await kill(second, 'SIGTERM');
 
-      const { db, close } = await target.open();
+      const opened = await target.open();
+      const db = opened.db;
       try {
         await moveStaged(db);
         const id = await reportIdOf(db, receipt);
         expect(id).toBeDefined();
         expect(await db('reports').where({ id }).count({ n: '*' })).toEqual([{ n: '1' }]);
       } finally {
-        await close();
+        await opened.close();
       }
     } finally {
       await target.cleanUp();
