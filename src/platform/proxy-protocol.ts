@@ -121,7 +121,9 @@ export function acceptProxied(socket: Socket, http: HttpServer): void {
 
 /** Listens on 127.0.0.1:port for Tor's PROXY-protocol connections, serving them with `http`. */
 export async function listenForTor(http: HttpServer, port: number): Promise<Server> {
-  const server = createServer((socket) => acceptProxied(socket, http));
+  // Half-open like Node's own HTTP server: a client that ends its side after the request still gets
+  // the response.
+  const server = createServer({ allowHalfOpen: true }, (socket) => acceptProxied(socket, http));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
