@@ -94,11 +94,12 @@ export async function lastMessagePositions(
   const last = new Map<string, number>();
   if (reportIds.length === 0) return last;
   await trx('reports').select('id').whereIn('id', reportIds).forUpdate();
-  const rows = (await trx('report_messages')
+  const found: unknown = await trx('report_messages')
     .select('report_id')
     .max('position as last')
     .whereIn('report_id', reportIds)
-    .groupBy('report_id')) as { report_id: string; last: number }[];
+    .groupBy('report_id');
+  const rows = found as { report_id: string; last: number }[];
   for (const row of rows) last.set(row.report_id, Number(row.last));
   return last;
 }
