@@ -99,7 +99,9 @@ async function main(serverUrl: string): Promise<void> {
       await send(origin);
       await new Promise((resolve) => setTimeout(resolve, GAP_MS));
     }
+    const sent = await lsn();
     const moved = await moveIfAny(db, secret);
+    const afterMove = await lsn();
     server.close();
     await db.raw('checkpoint');
     const end = await lsn();
@@ -133,6 +135,16 @@ async function main(serverUrl: string): Promise<void> {
     }
     console.log(
       `${REPORTS} reports sent ${GAP_MS} ms apart; daily move: ${moved ? 'ran' : 'none in this version'}`,
+    );
+    const diff = async (a: string, b: string) =>
+      Number(
+        ((await db.raw('select pg_wal_lsn_diff(?, ?)::bigint as d', [b, a])).rows[0] as { d: string }).d,
+      );
+    console.log(
+      `WAL written: ${Math.round((await diff(start, sent)) / REPORTS)} bytes per report while sending` +
+        (moved
+          ? `, ${Math.round((await diff(sent, afterMove)) / REPORTS)} bytes per report by the move`
+          : ''),
     );
     const perHour = new Map<string, number>();
     for (const table of TABLES) {
