@@ -14,8 +14,6 @@ import type { CodeKind, Reference } from '../reference/types';
 // allow-lists from the reference tables. Every error is a translation key, shown next to its field in
 // the page's language. Nothing here throws on input, whatever the body.
 
-export { FIRST_YEAR };
-
 /** The form's field names, in page order (the error summary follows it). */
 export const REPORT_FIELDS = [
   'state',
