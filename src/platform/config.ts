@@ -14,7 +14,8 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   // development, test or production; production requires the secrets to be set explicitly.
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  // Key for receipt hashes and form tokens (HMAC-SHA-256). Generated under DATA_DIR outside production.
+  // Key for receipt hashes, form tokens and staged submissions (HMAC-SHA-256, HKDF). Generated under
+  // DATA_DIR outside production. Staged submissions open only with the secret they were staged under.
   RECEIPT_SECRET: hexSecret.optional(),
   // Key that encrypts the unlocked desk key inside moderator sessions. Generated outside production.
   SESSION_SECRET: hexSecret.optional(),

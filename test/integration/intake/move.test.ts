@@ -4,6 +4,7 @@ import { startIntakeMoveSchedule } from '../../../src/intake/move-schedule';
 import { moveStagedSubmissions } from '../../../src/intake/move';
 import { STAGED_ROW_BYTES } from '../../../src/intake/staging';
 import { createLogger } from '../../../src/platform/logger';
+import { checkWalSettings } from '../../../src/platform/wal-settings';
 import { open, type DeskKeyPair } from '../../../src/reports/seal';
 import type { TestDatabase } from '../../support/database';
 import {
@@ -169,5 +170,22 @@ describe('the daily move', () => {
     }
     await moveStaged(database.db);
     expect(await counts(database.db)).toMatchObject({ staged: 0, reports: before.reports + 2 });
+  });
+});
+
+describe('the start-up check of WAL settings', () => {
+  it('reads track_commit_timestamp and archive_mode on this engine and warns about neither here', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'warn',
+      destination: new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          lines.push(chunk.toString('utf8'));
+          callback();
+        },
+      }),
+    });
+    expect(await checkWalSettings(database.db, logger)).toEqual([]);
+    expect(lines).toEqual([]);
   });
 });
