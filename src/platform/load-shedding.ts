@@ -1,6 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { RequestHandler } from 'express';
-import { UnavailableError } from './errors';
 
 // Load shedding instead of a global request cap. A fixed cap for everyone together ("300 reports per
 // 15 minutes") is a counter any stranger can run down: about 30 addresses at their per-client limit
@@ -60,7 +59,12 @@ export function loadShedding(
       inFlight >= options.maxInFlight ||
       (inFlight >= options.minQueueForDelay && delay() > options.maxDelayMs);
     if (overloaded) {
-      next(new UnavailableError('intake.busy'));
+      // Answered here rather than thrown: the error handler logs every 5xx, and a log line per refused
+      // request would spend the very CPU that is short. The page is the usual translated 503.
+      res
+        .status(503)
+        .set('Cache-Control', 'no-store')
+        .render('errors/error', { status: 503, titleKey: 'errors.503.title', messageKey: 'intake.busy' });
       return;
     }
     inFlight += 1;
