@@ -10,7 +10,7 @@ import {
   type StagedMessage,
   type StagedReport,
 } from './staging';
-import { insertStagedRows, listStaged, lockStaged, truncateStaged, type StagedRow } from './staged-store';
+import { insertStagedRows, listStagedPage, lockStaged, truncateStaged, type StagedRow } from './staged-store';
 import { insertReceipts, reportIdsByReceiptHash } from './store';
 
 // The daily move (promise 1 against what PostgreSQL records by itself): every staged submission of the
@@ -33,6 +33,7 @@ export interface MoveResult {
 }
 
 const NOTHING: MoveResult = { reports: 0, messages: 0, orphanMessages: 0, waiting: 0, unreadable: 0 };
+const PAGE = 500;
 
 /**
  * Moves staged submissions of days before `today` (every staged submission with `all`, for operators
@@ -46,17 +47,19 @@ export async function moveStagedSubmissions(
   const cutoff = options.today.toISOString().slice(0, 10);
   return db.transaction(async (trx) => {
     await lockStaged(trx);
-    const rows = await listStaged(trx);
-    if (rows.length === 0) return NOTHING;
     const due: Staged[] = [];
     const staying: StagedRow[] = [];
     let unreadable = 0;
-    for (const row of rows) {
-      const item = await openStaged(row.sealed, row.lookup, key);
-      // Never dropped: a row this secret cannot open may open with the right one (a misconfiguration).
-      if (!item) unreadable += 1;
-      if (item && (options.all || stagedDay(item) < cutoff)) due.push(item);
-      else staying.push(row);
+    // Decrypted, a row keeps only what it holds (most narratives are far below the staged size).
+    for (let page = await listStagedPage(trx, null, PAGE); page.length > 0;) {
+      for (const row of page) {
+        const item = await openStaged(row.sealed, row.lookup, key);
+        // Never dropped: a row this secret cannot open may open with the right one (a misconfiguration).
+        if (!item) unreadable += 1;
+        if (item && (options.all || stagedDay(item) < cutoff)) due.push(item);
+        else staying.push(row);
+      }
+      page = page.length < PAGE ? [] : await listStagedPage(trx, page[page.length - 1]!.lookup, PAGE);
     }
     if (due.length === 0) return { ...NOTHING, waiting: staying.length, unreadable };
     await truncateStaged(trx);

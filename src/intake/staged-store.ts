@@ -32,9 +32,17 @@ export async function lockStaged(trx: Knex.Transaction): Promise<void> {
   await trx.raw('lock table intake_staged in access exclusive mode');
 }
 
-/** Every staged row (call it under lockStaged). */
-export async function listStaged(trx: Knex.Transaction): Promise<StagedRow[]> {
-  const rows: unknown = await trx('intake_staged').select('lookup', 'sealed');
+/**
+ * One page of staged rows in lookup order, after `after` (call it under lockStaged). Paged because each
+ * row weighs 24 KiB: a busy day's table read at once would not fit the process's memory budget.
+ */
+export async function listStagedPage(
+  trx: Knex.Transaction,
+  after: Buffer | null,
+  limit: number,
+): Promise<StagedRow[]> {
+  const query = trx('intake_staged').select('lookup', 'sealed').orderBy('lookup').limit(limit);
+  const rows: unknown = await (after ? query.where('lookup', '>', after) : query);
   return rows as StagedRow[];
 }
 

@@ -2,7 +2,9 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import { startIntakeMoveSchedule } from '../../../src/intake/move-schedule';
 import { moveStagedSubmissions } from '../../../src/intake/move';
-import { STAGED_ROW_BYTES } from '../../../src/intake/staging';
+import { generateReceipt, hashReceipt } from '../../../src/intake/receipt';
+import { insertStagedRows } from '../../../src/intake/staged-store';
+import { STAGED_ROW_BYTES, sealStaged, stagedLookup, stagingKey } from '../../../src/intake/staging';
 import { createLogger } from '../../../src/platform/logger';
 import { checkWalSettings } from '../../../src/platform/wal-settings';
 import { open, type DeskKeyPair } from '../../../src/reports/seal';
@@ -95,6 +97,44 @@ describe('the daily move', () => {
     expect(await counts(database.db)).toMatchObject({ staged: 0 });
     expect(await incompleteReports(database.db)).toBe(0);
   });
+
+  it('moves a day larger than one page of staged rows, every one of them', async () => {
+    const key = stagingKey(RECEIPT_SECRET);
+    const receipts = Array.from({ length: 1100 }, () => generateReceipt());
+    const rows = await Promise.all(
+      receipts.map(async (receipt) => {
+        const lookup = stagedLookup(receipt, 0, RECEIPT_SECRET);
+        const sealed = await sealStaged(
+          {
+            kind: 'report',
+            receivedOn: '2026-11-27',
+            receiptHash: hashReceipt(receipt, RECEIPT_SECRET),
+            reporterPublicKey: Buffer.alloc(32, 5),
+            state: 'VT',
+            fieldOffice: 'BOS',
+            incidentMonth: '2026-03-01',
+            targetRole: 'organizer',
+            actionTypes: ['arrest'],
+            activismTypes: ['protest'],
+            evidenceTypes: ['none'],
+            narrativeSealed: null,
+          },
+          lookup,
+          key,
+        );
+        return { lookup, sealed };
+      }),
+    );
+    await database.db.transaction((trx) => insertStagedRows(trx, rows));
+    const before = await counts(database.db);
+    const moved = await moveStagedSubmissions(database.db, {
+      receiptSecret: RECEIPT_SECRET,
+      today: NEXT_DAY,
+    });
+    expect(moved).toMatchObject({ reports: 1100, waiting: 0, unreadable: 0 });
+    expect(await counts(database.db)).toMatchObject({ staged: 0, reports: before.reports + 1100 });
+    expect(await reportIdOf(database.db, receipts[1099]!)).toBeDefined();
+  }, 120_000);
 
   it('catches up at start: the schedule moves the staged submissions of past days at once', async () => {
     const receipt = await stageReport();
