@@ -27,6 +27,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const { createApp } = lazy<typeof import('./app')>('./app');
   const { startRetentionSchedule } = lazy<typeof import('./moderation/retention')>('./moderation/retention');
   const { stopReleaseWorkers } = lazy<typeof import('./releases/run-in-worker')>('./releases/run-in-worker');
+  const { startIntakeMoveSchedule } = lazy<typeof import('./intake/move-schedule')>('./intake/move-schedule');
+  const { checkWalSettings } = lazy<typeof import('./platform/wal-settings')>('./platform/wal-settings');
+  const { listenForTor } = lazy<typeof import('./platform/proxy-protocol')>('./platform/proxy-protocol');
   const { loadReference } = lazy<typeof import('./reference/store')>('./reference/store');
   const { hasAnyReport } = lazy<typeof import('./reports/store')>('./reports/store');
   const secrets = await loadSecrets(config);
@@ -43,10 +46,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     if (password) announceDemoAccount(logger, config, DEMO_ADMIN_USERNAME, password, 'created');
   }
   await reportDeskKey(database.db, secrets, logger);
+  await checkWalSettings(database.db, logger);
   const reference = await loadReference(database.db);
   const app = createApp({ config, db: database.db, reference, secrets, logger });
   // Promise 8: retention daily, in-process (also `npm run retention`); unref'd, stopped on shutdown.
   const retention = startRetentionSchedule({ db: database.db, days: config.RETENTION_DAYS, logger });
+  // Promise 1: staged submissions move into the tables daily; at start it catches up on missed days.
+  const intakeMove = startIntakeMoveSchedule({ db: database.db, receiptSecret: secrets.receipt, logger });
   const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -54,7 +60,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  logger.info({ port, database: database.embedded ? 'embedded' : 'server' }, 'listening');
+  const tor = config.TOR_PROXY_PORT ? await listenForTor(server, config.TOR_PROXY_PORT) : undefined;
+  logger.info(
+    {
+      port,
+      ...(tor ? { torPort: config.TOR_PROXY_PORT } : {}),
+      database: database.embedded ? 'embedded' : 'server',
+    },
+    'listening',
+  );
   if (config.seedDemo) buildDemoReleasesInBackground(database.db, config, logger);
   const retiring = retirePublishedDemoPasswordInBackground(database.db, config, logger);
   return {
@@ -62,6 +76,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     port,
     async stop() {
       // Drain: stop accepting, let in-flight requests finish, then close the pool and the database.
+      tor?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const forced = setTimeout(() => server.closeAllConnections(), 10_000);
@@ -69,6 +84,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       clearTimeout(forced);
       await retiring;
       await retention.stop();
+      await intakeMove.stop();
       await stopReleaseWorkers();
       await database.close();
     },

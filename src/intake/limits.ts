@@ -1,39 +1,51 @@
-import type { Request, RequestHandler } from 'express';
-import { rateLimit, type Options, type RateLimitInfo, type Store } from 'express-rate-limit';
+import type { RequestHandler } from 'express';
+import { rateLimit, type Options, type Store } from 'express-rate-limit';
 import type Redis from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import { DEFAULT_LOAD_SHEDDING, loadShedding, type LoadSheddingOptions } from '../platform/load-shedding';
 import { createClientKeyer } from '../platform/security';
 
-// Abuse controls for the three intake POST routes. Each route has a limit per client, keyed by a keyed
-// hash of the address under a secret that lives only in memory (platform/security.ts), and a global
-// ceiling for everyone together: an onion service sees every visitor as 127.0.0.1, and a flood from
-// many addresses must still stop somewhere. Counters live in memory, or in Redis (without persistence)
-// when REDIS_URL is set so that instances share them; never in Postgres, where keys would persist.
-// With Redis, the per-client keys still differ between instances (each has its own secret), so each
-// instance limits a client on its own; the global ceiling is shared.
+// Abuse controls for the three intake POST routes, built so that no stranger can close intake for others:
+//
+// - A limit per client, keyed by a keyed hash of the address (or of the Tor circuit, for the onion
+//   listener: platform/proxy-protocol.ts) under a secret that lives only in memory (platform/security.ts).
+//   Only what a client succeeded at counts toward a submission limit: a refused form (422, 403, 409, 429)
+//   is given back, so junk posts cannot lock anyone out, not even their sender's next real report. For
+//   status lookups it is the other way round: only failed lookups count (guessing), a reporter checking
+//   a real receipt never runs out.
+// - No global ceiling: a shared counter is one any 30 addresses could run down for everyone. Overload is
+//   handled by load shedding (platform/load-shedding.ts) on queue length and event-loop delay instead.
+//
+// Counters live in memory, or in Redis (without persistence) when REDIS_URL is set; never in Postgres,
+// where keys would persist. With Redis the per-client keys still differ between instances (each has its
+// own secret), so each instance limits a client on its own.
+//
+// Promise 6: no response carries a counter. The library's RateLimit and X-RateLimit headers would
+// publish a count of submissions, and the 429 page says "later", never how many minutes (a countdown is
+// a counter too).
 
 export interface RateLimitSettings {
   windowMs: number;
   perClient: { report: number; status: number; messages: number };
-  global: { report: number; status: number; messages: number };
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   windowMs: 15 * 60_000,
-  // A reporter who corrects the form a few times stays well inside these.
+  // Accepted reports and messages, failed status lookups: far more than any one reporter needs.
   perClient: { report: 10, status: 20, messages: 10 },
-  global: { report: 300, status: 600, messages: 300 },
 };
 
 export type LimitedRoute = keyof RateLimitSettings['perClient'];
 
-/** Middleware per route: the per-client limit, then the global ceiling; empty when limits are off. */
+/** Middleware per route: load shedding, then the per-client limit (none when limits are off). */
 export function createIntakeLimits(
   settings: RateLimitSettings | false,
-  redis?: Redis,
+  options: { redis?: Redis; shedding?: LoadSheddingOptions } = {},
 ): Record<LimitedRoute, RequestHandler[]> {
-  if (settings === false) return { report: [], status: [], messages: [] };
+  const shed = loadShedding(options.shedding ?? DEFAULT_LOAD_SHEDDING);
+  if (settings === false) return { report: [shed], status: [shed], messages: [shed] };
   const keyer = createClientKeyer();
+  const { redis } = options;
   const store = (name: string): Store | undefined =>
     redis
       ? new RedisStore({
@@ -42,13 +54,15 @@ export function createIntakeLimits(
             redis.call(command, args) as Promise<RedisReply>,
         })
       : undefined;
-  const limiter = (name: string, limit: number, keyGenerator: Options['keyGenerator']): RequestHandler => {
-    const backing = store(name);
+  const limiter = (name: LimitedRoute, count: 'successes' | 'failures'): RequestHandler => {
+    const backing = store(`${name}:client`);
     return rateLimit({
       windowMs: settings.windowMs,
-      limit,
-      keyGenerator,
-      standardHeaders: 'draft-7',
+      limit: settings.perClient[name],
+      keyGenerator: (req) => keyer.key(req),
+      skipFailedRequests: count === 'successes',
+      skipSuccessfulRequests: count === 'failures',
+      standardHeaders: false,
       legacyHeaders: false,
       // The library's self-checks print request details to the console: the only place they could leak.
       validate: false,
@@ -56,24 +70,17 @@ export function createIntakeLimits(
       ...(backing ? { store: backing } : {}),
     });
   };
-  const route = (name: LimitedRoute): RequestHandler[] => [
-    limiter(`${name}:client`, settings.perClient[name], (req) => keyer.key(req)),
-    limiter(`${name}:global`, settings.global[name], () => 'everyone'),
-  ];
-  return { report: route('report'), status: route('status'), messages: route('messages') };
+  return {
+    report: [shed, limiter('report', 'successes')],
+    status: [shed, limiter('status', 'failures')],
+    messages: [shed, limiter('messages', 'successes')],
+  };
 }
 
-// The translated 429 page says how many minutes to wait; never a clock time.
-const tooManyRequests: Options['handler'] = (req, res, _next, options) => {
-  const info = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit;
-  const reset = info?.resetTime?.getTime() ?? Date.now() + options.windowMs;
-  const minutes = Math.max(1, Math.ceil((reset - Date.now()) / 60_000));
+// The translated 429 page: try again later, with no number in it and no Retry-After header.
+const tooManyRequests: Options['handler'] = (_req, res) => {
   res
     .status(429)
     .set('Cache-Control', 'no-store')
-    .render('intake/too-many', {
-      titleKey: 'errors.429.title',
-      messageKey: minutes === 1 ? 'intake.too_many_one' : 'intake.too_many',
-      minutes,
-    });
+    .render('intake/too-many', { titleKey: 'errors.429.title', messageKey: 'intake.too_many' });
 };

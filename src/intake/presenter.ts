@@ -1,13 +1,8 @@
 import { longDate, type Lang } from '../platform/i18n';
 import { codesOf, stateName } from '../reference/lookup';
 import type { CodeKind, Reference } from '../reference/types';
-import {
-  FIRST_YEAR,
-  REPORT_FIELDS,
-  type FieldErrors,
-  type ReportField,
-  type ReportFormValues,
-} from './schema';
+import { FIRST_YEAR } from '../reports/coded-fields';
+import { REPORT_FIELDS, type FieldErrors, type ReportField, type ReportFormValues } from './schema';
 import type { ReportStatusView } from './service';
 
 // What the intake pages show, in the page's language: option lists with the answers kept, errors

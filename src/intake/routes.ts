@@ -6,6 +6,7 @@ import { ForbiddenError } from '../platform/errors';
 import type { Secrets } from '../platform/secrets';
 import type { Reference } from '../reference/types';
 import { isSameOriginRequest } from './form-token';
+import type { LoadSheddingOptions } from '../platform/load-shedding';
 import { createIntakeLimits, DEFAULT_RATE_LIMITS, type RateLimitSettings } from './limits';
 import { memoryNonceStore, redisNonceStore, type NonceStore } from './nonces';
 import { formView, statusView } from './presenter';
@@ -16,9 +17,10 @@ import { createIntake, type ReportStatusView } from './service';
 // Every page here is no-store (promise 2) and sets no cookie; CSRF protection is the Origin /
 // Sec-Fetch-Site check plus a signed, single-use form token in a hidden field.
 
-/** Optional intake settings: rate limits off for benchmarks, a shared nonce store. */
+/** Optional intake settings: rate limits off for benchmarks, load shedding, a shared nonce store. */
 export interface IntakeOptions {
   rateLimits?: RateLimitSettings | false;
+  shedding?: LoadSheddingOptions;
   nonces?: NonceStore;
 }
 
@@ -51,7 +53,10 @@ export function intakeRouter(deps: IntakeRouterDeps): Router {
   const redis = deps.config.REDIS_URL ? new Redis(deps.config.REDIS_URL) : undefined;
   const nonces = deps.intake?.nonces ?? (redis ? redisNonceStore(redis) : memoryNonceStore());
   const intake = createIntake({ ...deps, today, now: deps.now ?? (() => new Date()), nonces });
-  const limits = createIntakeLimits(deps.intake?.rateLimits ?? DEFAULT_RATE_LIMITS, redis);
+  const limits = createIntakeLimits(deps.intake?.rateLimits ?? DEFAULT_RATE_LIMITS, {
+    ...(redis ? { redis } : {}),
+    ...(deps.intake?.shedding ? { shedding: deps.intake.shedding } : {}),
+  });
   const sameOrigin = requireSameOrigin(deps.config);
   const router = Router();
 
@@ -112,7 +117,8 @@ export function intakeRouter(deps: IntakeRouterDeps): Router {
     if (!token.ok) return renderStatus(res, 422, report, { notice: 'intake.notice.token_expired', message });
     const outcome = await intake.sendMessage(report, form.data.message, token);
     if (outcome.kind !== 'sent') {
-      return renderStatus(res, outcome.kind === 'closed' ? 409 : 422, report, {
+      const status = { closed: 409, used: 422, full: 429 }[outcome.kind];
+      return renderStatus(res, status, report, {
         notice: `status.notice.${outcome.kind}`,
         message,
       });

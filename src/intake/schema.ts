@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import { MAX_RECEIPT_INPUT_LENGTH } from './receipt';
 import { MAX_SEALED_CHARACTERS } from '../reports/seal';
+import {
+  codedFieldsProblem,
+  FIRST_YEAR,
+  monthInRange,
+  type CodedFieldProblem,
+} from '../reports/coded-fields';
 import { codesOf, officesForState } from '../reference/lookup';
 import type { CodeKind, Reference } from '../reference/types';
 
 // The report form, the receipt form and the message form: what each field may hold, checked against
 // allow-lists from the reference tables. Every error is a translation key, shown next to its field in
 // the page's language. Nothing here throws on input, whatever the body.
-
-export const FIRST_YEAR = 2000;
 
 /** The form's field names, in page order (the error summary follows it). */
 export const REPORT_FIELDS = [
@@ -116,10 +120,17 @@ function someOf(allowed: ReadonlySet<string>, error: string) {
   );
 }
 
-/** The month an incident may have happened in, as a number (year × 12 + month − 1). */
-function monthIndex(year: number, month: number): number {
-  return year * 12 + month - 1;
-}
+// Where a problem found by the shared coded-fields schema is shown on this form, and how it reads.
+const PROBLEM_FIELDS: Record<CodedFieldProblem, [ReportField, string]> = {
+  state: ['state', 'intake.errors.state'],
+  field_office: ['field_office', 'intake.errors.office_state'],
+  month: ['month', 'intake.errors.month'],
+  month_range: ['month', 'intake.errors.month_range'],
+  target_role: ['role', 'intake.errors.role'],
+  action_types: ['action', 'intake.errors.action'],
+  activism_types: ['activism', 'intake.errors.activism'],
+  evidence_types: ['evidence', 'intake.errors.evidence'],
+};
 
 /** Builds the report form's schema for the reference data and today's date (no future months). */
 export function reportFormSchema(reference: Reference, today: Date) {
@@ -127,53 +138,62 @@ export function reportFormSchema(reference: Reference, today: Date) {
   const states = new Set(reference.states.map((state) => state.usps));
   const offices = new Set(reference.offices.map((office) => office.code));
   const counties = new Map(reference.splitCounties.map((county) => [county.countyFips, county]));
-  const latest = monthIndex(today.getUTCFullYear(), today.getUTCMonth() + 1);
   const optional = (allowed: ReadonlySet<string>, error: string) =>
     z.union([z.literal(''), oneOf(allowed, error)], { error }).optional();
 
-  return z
-    .object({
-      state: oneOf(states, 'intake.errors.state'),
-      field_office: optional(offices, 'intake.errors.field_office'),
-      county: optional(new Set(counties.keys()), 'intake.errors.county'),
-      month: z
-        .string({ error: 'intake.errors.month' })
-        .regex(/^(?:[1-9]|1[0-2])$/, { error: 'intake.errors.month' }),
-      year: z.string({ error: 'intake.errors.year' }).regex(/^\d{4}$/, { error: 'intake.errors.year' }),
-      action: someOf(codes('action_type'), 'intake.errors.action'),
-      activism: someOf(codes('activism_type'), 'intake.errors.activism'),
-      role: oneOf(codes('target_role'), 'intake.errors.role'),
-      evidence: someOf(codes('evidence_type'), 'intake.errors.evidence'),
-      narrative: z
-        .string({ error: 'intake.errors.narrative' })
-        .refine((value) => characterCount(value) <= MAX_SEALED_CHARACTERS, {
-          error: 'intake.errors.narrative_length',
-        })
-        .optional(),
-      consent: z.literal('yes', { error: 'intake.errors.consent' }),
-      // The honeypot: people never see it; a bot that fills every field gets an error, never a receipt.
-      website: z.literal('', { error: 'intake.errors.website' }).optional(),
-    })
-    .superRefine((form, ctx) => {
-      const year = Number(form.year);
-      if (year < FIRST_YEAR || monthIndex(year, Number(form.month)) > latest) {
-        const path = year < FIRST_YEAR || year > today.getUTCFullYear() ? 'year' : 'month';
-        ctx.addIssue({ code: 'custom', path: [path], message: 'intake.errors.month_range' });
-      }
-      const settled = settleOffice(reference, form.state, form.field_office ?? '', form.county ?? '');
-      if (!settled.ok) ctx.addIssue({ code: 'custom', path: [settled.field], message: settled.error });
-    })
-    .transform((form): ReportAnswers => ({
-      state: form.state,
-      fieldOffice: settledOffice(reference, form.state, form.field_office ?? '', form.county ?? ''),
-      incidentMonth: `${form.year}-${form.month.padStart(2, '0')}-01`,
-      targetRole: form.role,
-      actionTypes: form.action,
-      activismTypes: form.activism,
-      evidenceTypes: form.evidence,
-      narrative: form.narrative?.trim() ? form.narrative.trim() : null,
-      consentToCount: true,
-    }));
+  return (
+    z
+      .object({
+        state: oneOf(states, 'intake.errors.state'),
+        field_office: optional(offices, 'intake.errors.field_office'),
+        county: optional(new Set(counties.keys()), 'intake.errors.county'),
+        month: z
+          .string({ error: 'intake.errors.month' })
+          .regex(/^(?:[1-9]|1[0-2])$/, { error: 'intake.errors.month' }),
+        year: z.string({ error: 'intake.errors.year' }).regex(/^\d{4}$/, { error: 'intake.errors.year' }),
+        action: someOf(codes('action_type'), 'intake.errors.action'),
+        activism: someOf(codes('activism_type'), 'intake.errors.activism'),
+        role: oneOf(codes('target_role'), 'intake.errors.role'),
+        evidence: someOf(codes('evidence_type'), 'intake.errors.evidence'),
+        narrative: z
+          .string({ error: 'intake.errors.narrative' })
+          .refine((value) => characterCount(value) <= MAX_SEALED_CHARACTERS, {
+            error: 'intake.errors.narrative_length',
+          })
+          .optional(),
+        consent: z.literal('yes', { error: 'intake.errors.consent' }),
+        // The honeypot: people never see it; a bot that fills every field gets an error, never a receipt.
+        website: z.literal('', { error: 'intake.errors.website' }).optional(),
+      })
+      .superRefine((form, ctx) => {
+        const year = Number(form.year);
+        if (!monthInRange(year, Number(form.month), today)) {
+          const path = year < FIRST_YEAR || year > today.getUTCFullYear() ? 'year' : 'month';
+          ctx.addIssue({ code: 'custom', path: [path], message: 'intake.errors.month_range' });
+        }
+        const settled = settleOffice(reference, form.state, form.field_office ?? '', form.county ?? '');
+        if (!settled.ok) ctx.addIssue({ code: 'custom', path: [settled.field], message: settled.error });
+      })
+      .transform((form): ReportAnswers => ({
+        state: form.state,
+        fieldOffice: settledOffice(reference, form.state, form.field_office ?? '', form.county ?? ''),
+        incidentMonth: `${form.year}-${form.month.padStart(2, '0')}-01`,
+        targetRole: form.role,
+        actionTypes: form.action,
+        activismTypes: form.activism,
+        evidenceTypes: form.evidence,
+        narrative: form.narrative?.trim() ? form.narrative.trim() : null,
+        consentToCount: true,
+      }))
+      // The rules every stored report obeys, shared with the desk's correction form: nothing the form
+      // checks above may let through what the shared schema refuses.
+      .superRefine((answers, ctx) => {
+        const problem = codedFieldsProblem(reference, answers, today);
+        if (!problem) return;
+        const [path, message] = PROBLEM_FIELDS[problem];
+        ctx.addIssue({ code: 'custom', path: [path], message });
+      })
+  );
 }
 
 type Settled = { ok: true; office: string | null } | { ok: false; field: ReportField; error: string };

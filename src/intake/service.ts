@@ -1,7 +1,7 @@
 import type { Db } from '../platform/db';
 import type { Secrets } from '../platform/secrets';
 import { open, seal, SealError } from '../reports/seal';
-import { insertReportMessage, insertReports, listReportMessages } from '../reports/store';
+import { listReportMessages } from '../reports/store';
 import type { MessageDirection, ReportStatus } from '../reports/types';
 import { issueFormToken, verifyFormToken } from './form-token';
 import type { NonceStore } from './nonces';
@@ -9,10 +9,23 @@ import { generateReceipt, hashReceipt, normalizeReceipt } from './receipt';
 import { deriveReporterKeyPair } from './reporter-key';
 import type { ReportAnswers } from './schema';
 import { currentDeskKey } from '../accounts/desk-keys';
-import { findByReceiptHash, insertReceipt, type ReceiptStatus } from './store';
+import { findStaged, insertStaged } from './staged-store';
+import {
+  MAX_STAGED_MESSAGES,
+  openStaged,
+  sealStaged,
+  stagedLookup,
+  stagedLookups,
+  stagingKey,
+  type Staged,
+  type StagedMessage,
+  type StagedReport,
+} from './staging';
+import { findByReceiptHash, type ReceiptStatus } from './store';
 
-// Intake decisions: issuing and spending form tokens, storing a report in one transaction, and opening
-// a report's status and thread with a receipt.
+// Intake decisions: issuing and spending form tokens, staging a report or a follow-up message (the
+// daily move in move.ts brings them into the tables: see staging.ts for why), and opening a report's
+// status and thread with a receipt, whether it is still staged or already moved.
 
 export interface IntakeDeps {
   db: Db;
@@ -33,13 +46,16 @@ export interface ThreadMessage {
   text: string | null;
 }
 
-export interface ReportStatusView extends ReceiptStatus {
+export interface ReportStatusView extends Omit<ReceiptStatus, 'reportId' | 'reporterPublicKey'> {
   /** The canonical receipt, carried in the follow-up form of the page. */
   receipt: string;
   messages: ThreadMessage[];
+  /** The first free slot for a follow-up message; null when the day's slots are used up. */
+  freeSlot: number | null;
 }
 
-export type MessageOutcome = { kind: 'closed' | 'used' } | { kind: 'sent'; status: ReportStatusView };
+export type MessageOutcome =
+  { kind: 'closed' | 'used' | 'full' } | { kind: 'sent'; status: ReportStatusView };
 
 // Decisions are final for these: the thread stays readable but takes no new messages.
 const CLOSED: ReadonlySet<ReportStatus> = new Set(['approved', 'rejected', 'duplicate']);
@@ -52,10 +68,12 @@ function isoDate(date: Date): string {
 /** The intake service, built once in the router with its dependencies. */
 export function createIntake(deps: IntakeDeps) {
   const secret = deps.secrets.receipt;
-  // Hashed in place of input that is not a receipt, so every lookup costs one HMAC and one query;
+  const staging = stagingKey(secret);
+  // Hashed in place of input that is not a receipt, so every lookup costs the same HMACs and queries;
   // random per process and never stored, so it matches no report.
   const decoy = generateReceipt();
 
+  // Part of the desk-key contract: the one place intake asks for the key it seals to.
   async function deskKey(db: Db): Promise<Buffer> {
     // New narratives and messages are sealed to the newest desk key, only once it is authenticated
     // (accounts/desk-keys.ts); otherwise a translated 503 and one operator log line.
@@ -79,18 +97,52 @@ export function createIntake(deps: IntakeDeps) {
 
   async function openStatus(typed: string): Promise<ReportStatusView | null> {
     const canonical = normalizeReceipt(typed);
-    const found = await findByReceiptHash(deps.db, hashReceipt(canonical ?? decoy, secret));
+    const receipt = canonical ?? decoy;
+    // The same three queries for a hit, a miss and input that is no receipt at all.
+    const found = await findByReceiptHash(deps.db, hashReceipt(receipt, secret));
+    const stagedRows = await findStaged(deps.db, stagedLookups(receipt, secret));
     const sealed = await listReportMessages(deps.db, found && canonical ? found.reportId : NIL_UUID);
-    if (!found || !canonical) return null;
+    if (!canonical) return null;
+    const staged = (
+      await Promise.all(stagedRows.map((row) => openStaged(row.sealed, row.lookup, staging)))
+    ).filter((item): item is Staged => item !== null);
+    const stagedReport = staged.find((item): item is StagedReport => item.kind === 'report');
+    if (!found && !stagedReport) return null;
     const keyPair = await deriveReporterKeyPair(canonical, secret);
-    const messages = await Promise.all(
+    const moved = await Promise.all(
       sealed.map(async (message) => ({
         direction: message.direction,
         sentOn: message.sentOn,
         text: message.direction === 'to_reporter' ? await openOrNull(message.bodySealed, keyPair) : null,
       })),
     );
-    return { ...found, receipt: canonical, messages };
+    // Messages not moved yet come after every moved one, in the order they were sent (their slots).
+    const waiting = staged
+      .filter((item): item is StagedMessage => item.kind === 'message')
+      .sort((a, b) => a.slot - b.slot)
+      .map((message) => ({ direction: 'from_reporter' as const, sentOn: message.sentOn, text: null }));
+    const taken = new Set(staged.filter((item) => item.kind === 'message').map((item) => item.slot));
+    const free = Array.from({ length: MAX_STAGED_MESSAGES }, (_, index) => index + 1).find(
+      (slot) => !taken.has(slot),
+    );
+    const status = found ?? {
+      // Received and waiting for the move: moderators see it after, so it reads as received.
+      status: 'pending' as const,
+      decisionReason: null,
+      decisionOn: null,
+      receivedOn: stagedReport!.receivedOn,
+      releaseLabel: null,
+    };
+    return {
+      status: status.status,
+      decisionReason: status.decisionReason,
+      decisionOn: status.decisionOn,
+      receivedOn: status.receivedOn,
+      releaseLabel: status.releaseLabel,
+      receipt: canonical,
+      messages: [...moved, ...waiting],
+      freeSlot: free ?? null,
+    };
   }
 
   return {
@@ -104,8 +156,9 @@ export function createIntake(deps: IntakeDeps) {
     },
 
     /**
-     * Stores a valid report with its codes, receipt hash and sealed narrative in one transaction and
-     * returns the receipt, shown once; null when the form's token was already spent.
+     * Stages a valid report with its codes, receipt hash and sealed narrative as one opaque row and
+     * returns the receipt, shown once (promise 7: only after the row is committed); null when the form's
+     * token was already spent. The daily move makes it a report.
      */
     async submit(answers: ReportAnswers, token: { nonce: string; expiresAt: Date }): Promise<string | null> {
       const desk = await deskKey(deps.db);
@@ -113,30 +166,28 @@ export function createIntake(deps: IntakeDeps) {
         const receipt = generateReceipt();
         const reporterKey = await deriveReporterKeyPair(receipt, secret);
         const narrativeSealed = answers.narrative === null ? null : await seal(answers.narrative, desk);
-        await deps.db.transaction(async (trx) => {
-          const { ids } = await insertReports(trx, [
-            {
-              state: answers.state,
-              fieldOffice: answers.fieldOffice,
-              incidentMonth: answers.incidentMonth,
-              targetRole: answers.targetRole,
-              actionTypes: answers.actionTypes,
-              activismTypes: answers.activismTypes,
-              evidenceTypes: answers.evidenceTypes,
-              consentToCount: answers.consentToCount,
-              // A date, never a time (promise 1).
-              receivedOn: isoDate(deps.today()),
-              narrativeSealed,
-            },
-          ]);
-          const reportId = ids[0];
-          if (!reportId) throw new Error('the report was not inserted');
-          await insertReceipt(trx, {
-            hash: hashReceipt(receipt, secret),
-            reportId,
-            reporterPublicKey: reporterKey.publicKey,
-          });
-        });
+        const lookup = stagedLookup(receipt, 0, secret);
+        const row = await sealStaged(
+          {
+            kind: 'report',
+            // A date, never a time (promise 1).
+            receivedOn: isoDate(deps.today()),
+            receiptHash: hashReceipt(receipt, secret),
+            reporterPublicKey: Buffer.from(reporterKey.publicKey),
+            state: answers.state,
+            fieldOffice: answers.fieldOffice,
+            incidentMonth: answers.incidentMonth,
+            targetRole: answers.targetRole,
+            actionTypes: answers.actionTypes,
+            activismTypes: answers.activismTypes,
+            evidenceTypes: answers.evidenceTypes,
+            narrativeSealed,
+          },
+          lookup,
+          staging,
+        );
+        // Slot 0 of a fresh 88-bit receipt is free; a collision would be a broken random generator.
+        if (!(await insertStaged(deps.db, { lookup, sealed: row }))) throw new Error('receipt collision');
         return receipt;
       });
     },
@@ -144,27 +195,40 @@ export function createIntake(deps: IntakeDeps) {
     /** The status and thread a receipt opens; null for anything else, after the same work. */
     openStatus,
 
-    /** Adds a reporter's follow-up message, sealed to the desk key, to the thread a receipt opened. */
+    /**
+     * Stages a reporter's follow-up message, sealed to the desk key, in the thread's first free slot; the
+     * daily move appends it to the thread. Messages are anonymous writes like reports, so they wait too.
+     */
     async sendMessage(
       status: ReportStatusView,
       text: string,
       token: { nonce: string; expiresAt: Date },
     ): Promise<MessageOutcome> {
       if (CLOSED.has(status.status)) return { kind: 'closed' };
+      const slot = status.freeSlot;
+      if (slot === null) return { kind: 'full' };
       const desk = await deskKey(deps.db);
       const sent = await once(token, async () => {
-        const bodySealed = await seal(text, desk);
-        await deps.db.transaction((trx) =>
-          insertReportMessage(trx, {
-            reportId: status.reportId,
-            direction: 'from_reporter',
-            bodySealed,
+        const lookup = stagedLookup(status.receipt, slot, secret);
+        const row = await sealStaged(
+          {
+            kind: 'message',
             sentOn: isoDate(deps.today()),
-          }),
+            receiptHash: hashReceipt(status.receipt, secret),
+            slot,
+            bodySealed: await seal(text, desk),
+          },
+          lookup,
+          staging,
         );
-        return true;
+        return insertStaged(deps.db, { lookup, sealed: row });
       });
-      if (!sent) return { kind: 'used' };
+      if (sent === null) return { kind: 'used' };
+      if (!sent) {
+        // Another message took the slot at the same moment: nothing was stored, the form can be sent again.
+        await deps.nonces.release(token.nonce);
+        return { kind: 'full' };
+      }
       return { kind: 'sent', status: (await openStatus(status.receipt)) ?? status };
     },
   };

@@ -28,6 +28,34 @@ export async function insertReceipt(
   });
 }
 
+/** Links many receipts to their reports in bulk, in the order given (the daily move shuffles it). */
+export async function insertReceipts(
+  trx: Knex,
+  receipts: { hash: Buffer; reportId: string; reporterPublicKey: Uint8Array }[],
+): Promise<void> {
+  for (let start = 0; start < receipts.length; start += 500) {
+    await trx('receipts').insert(
+      receipts.slice(start, start + 500).map((receipt) => ({
+        hash: receipt.hash,
+        report_id: receipt.reportId,
+        reporter_public_key: Buffer.from(receipt.reporterPublicKey),
+      })),
+    );
+  }
+}
+
+/** The report id behind each of these receipt hashes (hex of the hash → id); unknown hashes are absent. */
+export async function reportIdsByReceiptHash(trx: Knex, hashes: Buffer[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (let start = 0; start < hashes.length; start += 500) {
+    const rows = (await trx('receipts')
+      .select('hash', 'report_id')
+      .whereIn('hash', hashes.slice(start, start + 500))) as { hash: Buffer; report_id: string }[];
+    for (const row of rows) found.set(row.hash.toString('hex'), row.report_id);
+  }
+  return found;
+}
+
 /**
  * The report behind a receipt hash, in one indexed query whatever the answer, so a miss costs the same
  * as a hit. Approved reports are counted from the earliest release whose cutoff is on or after the decision.

@@ -1,12 +1,12 @@
 import { recordAudit } from '../accounts/store';
 import type { UnlockedDesk } from '../accounts/service';
 import type { Db } from '../platform/db';
-import { codesOf, officesForState } from '../reference/lookup';
-import type { CodeKind, Reference } from '../reference/types';
+import type { Reference } from '../reference/types';
 import { open, seal } from '../reports/seal';
 import { insertReportMessage, listReportMessages } from '../reports/store';
 import type { DecisionReason } from '../reports/types';
 import * as store from './store';
+import { codedFieldsProblem, type CodedFieldProblem } from '../reports/coded-fields';
 import type { CodedFields, QueueFilter, ReviewReport } from './store';
 
 // Decisions on reports. Every change is guarded by the version the moderator's form was built from: a
@@ -106,8 +106,9 @@ export function createModeration(deps: ModerationDeps) {
       version: number,
       fields: CodedFields,
     ): Promise<EditResult> {
-      const problem = codedFieldsProblem(reference, fields);
-      if (problem) return refused(problem);
+      // The same schema as intake's, month range included: a month that intake refuses cannot be saved here.
+      const problem = codedFieldsProblem(reference, fields, deps.today());
+      if (problem) return refused(PROBLEM_KEYS[problem]);
       const current = await store.findReviewable(db, id);
       if (!current) return STALE;
       const changed = changedFields(current, fields);
@@ -239,21 +240,17 @@ export async function sendQuestionToReporter(
   });
 }
 
-/** Why corrected coded fields are refused (a translation key), or null: every value from the reference lists. */
-export function codedFieldsProblem(reference: Reference, fields: CodedFields): string | null {
-  const offices = officesForState(reference, fields.state);
-  if (offices.length === 0) return 'moderation.errors.state';
-  if (fields.fieldOffice !== null && !offices.includes(fields.fieldOffice))
-    return 'moderation.errors.field_office';
-  if (fields.fieldOffice === null && offices.length === 1) return 'moderation.errors.field_office';
-  const has = (kind: CodeKind, code: string) => codesOf(reference, kind).some((c) => c.code === code);
-  if (!has('target_role', fields.targetRole)) return 'moderation.errors.codes';
-  if (fields.actionTypes.length === 0 || !fields.actionTypes.every((code) => has('action_type', code)))
-    return 'moderation.errors.codes';
-  if (!fields.activismTypes.every((code) => has('activism_type', code))) return 'moderation.errors.codes';
-  if (!fields.evidenceTypes.every((code) => has('evidence_type', code))) return 'moderation.errors.codes';
-  return null;
-}
+// The desk's message for each problem the shared coded-fields schema can find (src/reports/coded-fields.ts).
+const PROBLEM_KEYS: Record<CodedFieldProblem, string> = {
+  state: 'moderation.errors.state',
+  field_office: 'moderation.errors.field_office',
+  month: 'moderation.errors.month',
+  month_range: 'moderation.errors.month',
+  target_role: 'moderation.errors.codes',
+  action_types: 'moderation.errors.codes',
+  activism_types: 'moderation.errors.codes',
+  evidence_types: 'moderation.errors.codes',
+};
 
 function changedFields(current: ReviewReport, next: CodedFields): string[] {
   const same = (a: string[], b: string[]) => [...a].sort().join(',') === [...b].sort().join(',');

@@ -17,7 +17,8 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   // development, test or production; production requires the secrets to be set explicitly.
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  // Key for receipt hashes and form tokens (HMAC-SHA-256). Generated under DATA_DIR outside production.
+  // Key for receipt hashes, form tokens and staged submissions (HMAC-SHA-256, HKDF). Generated under
+  // DATA_DIR outside production. Staged submissions open only with the secret they were staged under.
   RECEIPT_SECRET: hexSecret.optional(),
   // Key that encrypts the unlocked desk key inside moderator sessions. Generated outside production.
   SESSION_SECRET: hexSecret.optional(),
@@ -29,6 +30,9 @@ const schema = z.object({
   PUBLIC_ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
   // An .onion origin to advertise with the Onion-Location header.
   ONION_ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
+  // A second port, on 127.0.0.1 only, for the local Tor onion service with `HiddenServiceExportCircuitID
+  // haproxy`: it reads the PROXY protocol header so rate limits key on each Tor circuit (README, onion).
+  TOR_PROXY_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   // Redis for rate-limit counters shared by several instances; in memory when absent.
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   // Days after the final decision before narratives and messages are deleted (promise 8).

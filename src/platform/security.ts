@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import helmet from 'helmet';
+import { proxiedClient } from './proxy-protocol';
 
 /**
  * Security headers for promise 2: a strict CSP with no inline script or style and nothing from a third
@@ -68,10 +69,16 @@ export function createClientKeyer(rotateMs = 24 * 60 * 60 * 1000): {
   timer.unref();
   return {
     key(req) {
+      // From the onion listener: the Tor circuit (or the PROXY header's source), never X-Forwarded-For,
+      // which an onion visitor could set to anything. Hashed like an address, never logged or stored.
+      const proxied = proxiedClient(req.socket);
       // The only read of the client address in the app; it goes straight into the HMAC. IPv6 addresses
       // are cut to their /56 first, or one client could rotate through its prefix to dodge the limits.
-      // eslint-disable-next-line no-restricted-properties
-      const address = ipKeyGenerator(req.ip ?? 'unknown', 56);
+      const address =
+        proxied === undefined
+          ? // eslint-disable-next-line no-restricted-properties
+            ipKeyGenerator(req.ip ?? 'unknown', 56)
+          : (proxied ?? 'proxied:unknown');
       return createHmac('sha256', secret).update(address).digest('base64url').slice(0, 22);
     },
     stop() {

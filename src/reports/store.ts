@@ -83,6 +83,45 @@ export async function insertReportMessage(
   });
 }
 
+/**
+ * The last position of each report's thread, locking the reports first (as insertReportMessage does) so
+ * a message appended meanwhile cannot take the same position; call it inside a transaction.
+ */
+export async function lastMessagePositions(
+  trx: Knex.Transaction,
+  reportIds: string[],
+): Promise<Map<string, number>> {
+  const last = new Map<string, number>();
+  if (reportIds.length === 0) return last;
+  await trx('reports').select('id').whereIn('id', reportIds).forUpdate();
+  const found: unknown = await trx('report_messages')
+    .select('report_id')
+    .max('position as last')
+    .whereIn('report_id', reportIds)
+    .groupBy('report_id');
+  const rows = found as { report_id: string; last: number }[];
+  for (const row of rows) last.set(row.report_id, Number(row.last));
+  return last;
+}
+
+/** Inserts messages whose positions are already worked out (lastMessagePositions), in the order given. */
+export async function insertReportMessages(
+  trx: Knex.Transaction,
+  messages: (ReportMessage & { reportId: string; position: number })[],
+): Promise<void> {
+  for (let start = 0; start < messages.length; start += INSERT_CHUNK) {
+    await trx('report_messages').insert(
+      messages.slice(start, start + INSERT_CHUNK).map((message) => ({
+        report_id: message.reportId,
+        position: message.position,
+        direction: message.direction,
+        body_sealed: message.bodySealed,
+        sent_on: message.sentOn,
+      })),
+    );
+  }
+}
+
 /** A report's thread in order, still sealed. */
 export async function listReportMessages(db: Knex, reportId: string): Promise<ReportMessage[]> {
   const found: unknown = await db('report_messages')

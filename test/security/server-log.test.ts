@@ -13,6 +13,7 @@ import {
   buildIntakeApp,
   encode,
   receiptOf,
+  moveStaged,
   tokenOf,
   validReport,
   type IntakeTestApp,
@@ -157,6 +158,7 @@ describeOnServer("the machine's PostgreSQL", () => {
       .type('form')
       .send({ receipt: `${canary}'::uuid` })
       .expect(422);
+    await moveStaged(database.db);
     expect(await database.db('reports').count({ n: '*' })).toEqual([{ n: '1' }]);
 
     const { stdout: dump } = await exec(

@@ -10,6 +10,7 @@ import {
   addDeskKey,
   buildIntakeApp,
   encode,
+  moveStaged,
   receiptOf,
   reportIdOf,
   tokenOf,
@@ -251,7 +252,9 @@ describeOnServer('a database outage while reports are being sent', () => {
     expect(attempts.some((a) => a.status === 200 && a.endedAt < outageStart)).toBe(true);
     expect(attempts.some((a) => a.status === 200 && a.startedAt > outageEnd + recoveredAfterMs)).toBe(true);
 
-    // Exactly once: the stored narratives are exactly the tags that got a receipt, each once.
+    // Exactly once: after the daily move, the stored narratives are exactly the tags that got a
+    // receipt, each once.
+    await moveStaged(database.db);
     const rows: { id: string; narrative_sealed: Buffer }[] = await database
       .db('reports')
       .select('id', 'narrative_sealed');

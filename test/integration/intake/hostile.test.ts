@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import type { TestDatabase } from '../../support/database';
-import { counts, incompleteReports, tokenOf, validReport, type IntakeTestApp, setUpIntake } from './support';
+import {
+  counts,
+  incompleteReports,
+  moveStaged,
+  tokenOf,
+  validReport,
+  type IntakeTestApp,
+  setUpIntake,
+} from './support';
 
 // Promise 7: no request body can produce a 500 or leave half a report. fast-check sends valid forms
 // with hostile changes (wrong types, arrays for scalars, huge and odd Unicode, prototype keys,
@@ -103,8 +111,10 @@ function pairsOf(body: Record<string, string | string[]>): [string, string][] {
 
 async function expectOneOrNone(status: number, before: Awaited<ReturnType<typeof counts>>): Promise<void> {
   expect(status === 200 || (status >= 400 && status < 500)).toBe(true);
-  const after = await counts(database.db);
   const added = status === 200 ? 1 : 0;
+  expect((await counts(database.db)).staged).toBe(before.staged + added);
+  await moveStaged(database.db);
+  const after = await counts(database.db);
   expect(after.reports).toBe(before.reports + added);
   expect(after.receipts).toBe(before.receipts + added);
   expect(await incompleteReports(database.db)).toBe(0);

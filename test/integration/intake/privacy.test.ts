@@ -4,6 +4,7 @@ import {
   canaryHeaders,
   buildIntakeApp,
   encode,
+  moveStaged,
   receiptOf,
   reportIdOf,
   submitReport,
@@ -95,6 +96,9 @@ describe('a report sent with a unique user agent, forwarded address and referrer
       .send({ receipt: 'wrong words' })
       .expect(422);
 
+    // While staged, and again once moved into the tables.
+    expect(await findInDatabase([canary, address, receipt, 'Mozilla'])).toEqual([]);
+    await moveStaged(database.db);
     const id = await reportIdOf(database.db, receipt);
     expect(await database.db('report_messages').where({ report_id: id })).toHaveLength(1);
     const logs = testApp.logs();
@@ -148,5 +152,34 @@ describe('cookies', () => {
         expect(response.headers['cache-control']).toBe('no-store');
       }
     }
+  });
+});
+
+describe('free-text fields a reporter types', () => {
+  // Browsers' cloud spellcheck ("enhanced spell check") sends typed text to a third party, and autofill
+  // stores it on the device: both are off on every field a reporter types into.
+  function fieldsOf(html: string): string[] {
+    return [...html.matchAll(/<textarea\b[^>]*>|<input\b[^>]*type="text"[^>]*>/g)].map((match) => match[0]);
+  }
+
+  it('turn off spellcheck and autocomplete on the form, the receipt box and the message box, in both languages', async () => {
+    const receipt = receiptOf((await submitReport(testApp.app, validReport()).expect(200)).text);
+    const pages = [
+      (await request(testApp.app).get('/report')).text,
+      (await request(testApp.app).get('/es/report')).text,
+      (await request(testApp.app).get('/status')).text,
+      (await request(testApp.app).get('/es/status')).text,
+      (await request(testApp.app).post('/status').type('form').send({ receipt })).text,
+      (await request(testApp.app).post('/es/status').type('form').send({ receipt })).text,
+    ];
+    const fields = pages.flatMap(fieldsOf);
+    expect(fields.filter((field) => field.includes('id="narrative"'))).toHaveLength(2);
+    expect(fields.filter((field) => field.includes('id="message"'))).toHaveLength(2);
+    expect(fields.filter((field) => field.includes('id="receipt"'))).toHaveLength(2);
+    for (const field of fields) {
+      expect(field).toContain('spellcheck="false"');
+      expect(field).toContain('autocomplete="off"');
+    }
+    await moveStaged(database.db);
   });
 });

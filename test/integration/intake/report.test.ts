@@ -7,6 +7,7 @@ import {
   counts,
   encode,
   incompleteReports,
+  moveStaged,
   RECEIPT_SECRET,
   receiptOf,
   reportIdOf,
@@ -25,6 +26,12 @@ beforeAll(async () => {
   ({ database, testApp, desk } = await setUpIntake({ intake: { rateLimits: false } }));
 });
 afterAll(() => database.destroy());
+
+/** The report a receipt leads to once the daily move has run. */
+async function movedReportId(receipt: string): Promise<string | undefined> {
+  await moveStaged(database.db);
+  return reportIdOf(database.db, receipt);
+}
 
 describe('GET /report', () => {
   it('shows the form in English with the privacy box, the code lists and a form token', async () => {
@@ -62,7 +69,7 @@ describe('GET /report', () => {
 });
 
 describe('POST /report', () => {
-  it('stores a valid English report in one piece and answers 200 with the receipt', async () => {
+  it('stages a valid English report as one opaque row, answers 200 with the receipt, and the move stores it in one piece', async () => {
     const before = await counts(database.db);
     const response = await submitReport(testApp.app, validReport()).expect(200);
     expect(response.headers['cache-control']).toBe('no-store');
@@ -70,7 +77,10 @@ describe('POST /report', () => {
     expect(response.headers.location).toBeUndefined();
     const receipt = receiptOf(response.text);
     expect(receipt.split('-')).toHaveLength(8);
-    const id = await reportIdOf(database.db, receipt);
+    // Acknowledged once staged: nothing is in the report tables until the daily move.
+    expect(await counts(database.db)).toEqual({ ...before, staged: before.staged + 1 });
+    expect(await reportIdOf(database.db, receipt)).toBeUndefined();
+    const id = await movedReportId(receipt);
     expect(id).toBeDefined();
     const report = await database.db('reports').where({ id }).first();
     expect(report).toMatchObject({
@@ -98,6 +108,7 @@ describe('POST /report', () => {
     ]);
     expect(await counts(database.db)).toEqual({
       ...before,
+      staged: 0,
       reports: before.reports + 1,
       codes: before.codes + 4,
       receipts: before.receipts + 1,
@@ -113,7 +124,7 @@ describe('POST /report', () => {
     );
     expect(response.text).toContain('<html lang="es">');
     expect(response.text).toContain('Su comprobante');
-    const id = await reportIdOf(database.db, receiptOf(response.text));
+    const id = await movedReportId(receiptOf(response.text));
     const row = (await database.db('reports').where({ id }).first()) as {
       narrative_sealed: Buffer;
       field_office: string;
@@ -128,6 +139,7 @@ describe('POST /report', () => {
   it('stores only a keyed hash of the receipt, which matches the receipt typed in any case with spaces', async () => {
     const response = await submitReport(testApp.app, validReport()).expect(200);
     const receipt = receiptOf(response.text);
+    await moveStaged(database.db);
     const stored = await database.db('receipts').select('hash');
     const expected = hashReceipt(
       normalizeReceipt(receipt.toUpperCase().replaceAll('-', '  '))!,
@@ -143,7 +155,7 @@ describe('POST /report', () => {
     const response = await submitReport(testApp.app, validReport({ state: 'TX', county: '48201' })).expect(
       200,
     );
-    const id = await reportIdOf(database.db, receiptOf(response.text));
+    const id = await movedReportId(receiptOf(response.text));
     const row = await database.db('reports').where({ id }).first();
     expect(row.field_office).toBe('HOU');
     expect(JSON.stringify(row)).not.toContain('48201');
@@ -151,7 +163,7 @@ describe('POST /report', () => {
 
   it('keeps "I don\'t know" as no office when the state is split between offices', async () => {
     const response = await submitReport(testApp.app, validReport({ state: 'CA' })).expect(200);
-    const id = await reportIdOf(database.db, receiptOf(response.text));
+    const id = await movedReportId(receiptOf(response.text));
     expect((await database.db('reports').where({ id }).first()).field_office).toBeNull();
   });
 
@@ -238,7 +250,7 @@ describe('POST /report', () => {
   it('accepts a narrative of exactly 5,000 characters outside the Basic Multilingual Plane', async () => {
     const narrative = '🌵'.repeat(5000);
     const response = await submitReport(testApp.app, validReport({ narrative })).expect(200);
-    const id = await reportIdOf(database.db, receiptOf(response.text));
+    const id = await movedReportId(receiptOf(response.text));
     const row = await database.db('reports').where({ id }).first();
     expect(await open(row.narrative_sealed as Buffer, desk)).toBe(narrative);
   });
@@ -317,13 +329,14 @@ describe('POST /report', () => {
       const app = (await buildIntakeApp(empty.db, { intake: { rateLimits: false } })).app;
       const response = await submitReport(app, validReport({ narrative: 'words' })).expect(503);
       expect(response.text).toContain('moderation desk is not set up yet');
-      expect(await counts(empty.db)).toEqual({ reports: 0, codes: 0, receipts: 0, messages: 0 });
+      expect(await counts(empty.db)).toEqual({ staged: 0, reports: 0, codes: 0, receipts: 0, messages: 0 });
     } finally {
       await empty.destroy();
     }
   });
 
   it('leaves no incomplete report behind after all of the above', async () => {
+    await moveStaged(database.db);
     expect(await incompleteReports(database.db)).toBe(0);
     expect((await counts(database.db)).reports).toBeGreaterThan(5);
   });

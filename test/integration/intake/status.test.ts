@@ -5,6 +5,7 @@ import { insertReportMessage } from '../../../src/reports/store';
 import type { TestDatabase } from '../../support/database';
 import {
   counts,
+  moveStaged,
   receiptOf,
   reportIdOf,
   submitReport,
@@ -27,10 +28,11 @@ beforeAll(async () => {
 });
 afterAll(() => database.destroy());
 
-/** Files a report through the form and returns its receipt and id. */
+/** Files a report through the form, runs the daily move, and returns its receipt and id. */
 async function fileReport(): Promise<{ receipt: string; id: string }> {
   const response = await submitReport(testApp.app, validReport()).expect(200);
   const receipt = receiptOf(response.text);
+  await moveStaged(database.db);
   const id = await reportIdOf(database.db, receipt);
   if (!id) throw new Error('report not stored');
   return { receipt, id };
@@ -76,6 +78,25 @@ describe('POST /status', () => {
     expect(response.text).toContain('No messages yet.');
     const spanish = await openStatus(receipt, 'es').expect(200);
     expect(spanish.text).toContain('Recibimos su reporte el 27 de noviembre de 2026.');
+  });
+
+  it('opens a report that waits for the daily move as received, and the same once it is moved', async () => {
+    const response = await submitReport(testApp.app, validReport()).expect(200);
+    const receipt = receiptOf(response.text);
+    const waiting = await openStatus(receipt).expect(200);
+    expect(waiting.text).toContain('<h2 id="status-heading">Received</h2>');
+    expect(waiting.text).toContain('We received your report on November 27, 2026.');
+    expect(waiting.text).toContain('Reports reach the moderators the day after they are sent');
+    expect(waiting.text).toContain('action="/status/messages"');
+    expect((await openStatus(receipt, 'es').expect(200)).text).toContain(
+      'Recibimos su reporte el 27 de noviembre de 2026.',
+    );
+    expect(await reportIdOf(database.db, receipt)).toBeUndefined();
+    await moveStaged(database.db);
+    expect(await reportIdOf(database.db, receipt)).toBeDefined();
+    const moved = await openStatus(receipt).expect(200);
+    const statusOf = (html: string) => /<section class="intake-status[\s\S]*?<\/section>/.exec(html)?.[0];
+    expect(statusOf(moved.text)).toBe(statusOf(waiting.text));
   });
 
   it("shows the moderator's question to the holder of the receipt, though the database holds it sealed", async () => {
@@ -187,6 +208,9 @@ describe('POST /status/messages', () => {
     expect(response.text).toContain('Su mensaje se envió.');
     expect(response.text).toContain('Usted envió un mensaje el 27 de noviembre de 2026');
     expect(response.text).not.toContain(text);
+    // Staged like a report until the daily move, then appended to the thread.
+    expect(await database.db('report_messages').where({ report_id: id })).toHaveLength(1);
+    await moveStaged(database.db);
     const rows = await database.db('report_messages').where({ report_id: id }).orderBy('position');
     expect(rows.map((row: { direction: string }) => row.direction)).toEqual(['to_reporter', 'from_reporter']);
     expect((rows[1].body_sealed as Buffer).includes(Buffer.from('compañeras'))).toBe(false);
@@ -215,6 +239,7 @@ describe('POST /status/messages', () => {
     await sendMessage(fields).expect(200);
     const again = await sendMessage(fields).expect(422);
     expect(again.text).toContain('This message form was already sent once');
+    await moveStaged(database.db);
     expect(await database.db('report_messages').where({ report_id: id })).toHaveLength(1);
   });
 
@@ -226,6 +251,7 @@ describe('POST /status/messages', () => {
       409,
     );
     expect(response.text).toContain('This report is closed');
+    expect((await counts(database.db)).staged).toBe(0);
     expect(await database.db('report_messages').where({ report_id: id })).toHaveLength(0);
   });
 
@@ -251,6 +277,49 @@ describe('POST /status/messages', () => {
       .type('form')
       .send({ receipt, token: tokenOf(page.text), message: 'forged' })
       .expect(403);
+    expect((await counts(database.db)).staged).toBe(0);
     expect(await database.db('report_messages').where({ report_id: id })).toHaveLength(0);
+  });
+
+  it('keeps the messages sent before and after the move in the order they were sent', async () => {
+    const response = await submitReport(testApp.app, validReport()).expect(200);
+    const receipt = receiptOf(response.text);
+    const send = async (message: string) => {
+      const page = await statusPage(receipt);
+      return sendMessage({ receipt, token: tokenOf(page.text), message }).expect(200);
+    };
+    await send('first, while the report waits');
+    const page = await send('second, while the report waits');
+    expect(page.text.match(/You sent a message on November 27, 2026/g)).toHaveLength(2);
+    await moveStaged(database.db);
+    await send('third, after the move');
+    expect((await statusPage(receipt)).text.match(/You sent a message/g)).toHaveLength(3);
+    await moveStaged(database.db);
+    const id = await reportIdOf(database.db, receipt);
+    const rows = await database.db('report_messages').where({ report_id: id }).orderBy('position');
+    const texts = await Promise.all(rows.map((row: { body_sealed: Buffer }) => open(row.body_sealed, desk)));
+    expect(texts).toEqual([
+      'first, while the report waits',
+      'second, while the report waits',
+      'third, after the move',
+    ]);
+    expect(rows.map((row: { position: number }) => row.position)).toEqual([1, 2, 3]);
+  });
+
+  it('asks the reporter to wait for tomorrow once a day of waiting messages is full, with 429 and nothing stored', async () => {
+    const { receipt } = await fileReport();
+    for (let sent = 0; sent < 20; sent += 1) {
+      const page = await statusPage(receipt);
+      await sendMessage({ receipt, token: tokenOf(page.text), message: `detail ${sent}` }).expect(200);
+    }
+    const before = await counts(database.db);
+    const page = await statusPage(receipt, 'es');
+    const full = await sendMessage({ receipt, token: tokenOf(page.text), message: 'one more' }, 'es').expect(
+      429,
+    );
+    expect(full.text).toContain('Envíelo mañana');
+    expect(full.text).toContain('>one more</textarea>');
+    expect(await counts(database.db)).toEqual(before);
+    await moveStaged(database.db);
   });
 });

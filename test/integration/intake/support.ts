@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { createApp, type AppDeps } from '../../../src/app';
 import { createDeskKey } from '../../../src/accounts/desk-keys';
+import { moveStagedSubmissions, type MoveResult } from '../../../src/intake/move';
 import { hashReceipt, normalizeReceipt } from '../../../src/intake/receipt';
 import { loadConfig } from '../../../src/platform/config';
 import type { Db } from '../../../src/platform/db';
@@ -132,7 +133,12 @@ export function receiptOf(html: string): string {
   return receipt;
 }
 
-/** The report a receipt points to, through the stored keyed hash. */
+/** Runs the daily move now, today's submissions included (as `npm run intake:move -- --all`). */
+export function moveStaged(db: Db): Promise<MoveResult> {
+  return moveStagedSubmissions(db, { receiptSecret: RECEIPT_SECRET, today: TODAY, all: true });
+}
+
+/** The report a receipt points to, through the stored keyed hash (after the move). */
 export async function reportIdOf(db: Db, receipt: string): Promise<string | undefined> {
   const canonical = normalizeReceipt(receipt);
   if (!canonical) return undefined;
@@ -143,16 +149,19 @@ export async function reportIdOf(db: Db, receipt: string): Promise<string | unde
   return row?.report_id;
 }
 
-/** Row counts of every table intake writes. */
-export async function counts(db: Db): Promise<Record<'reports' | 'codes' | 'receipts' | 'messages', number>> {
+export type Counts = Record<'staged' | 'reports' | 'codes' | 'receipts' | 'messages', number>;
+
+/** Row counts of every table intake writes, staged submissions included. */
+export async function counts(db: Db): Promise<Counts> {
   const [row] = (
     await db.raw(`select
+      (select count(*) from intake_staged)::int as staged,
       (select count(*) from reports)::int as reports,
       (select count(*) from report_codes)::int as codes,
       (select count(*) from receipts)::int as receipts,
       (select count(*) from report_messages)::int as messages`)
   ).rows as Record<string, number>[];
-  return row as Record<'reports' | 'codes' | 'receipts' | 'messages', number>;
+  return row as Counts;
 }
 
 /**

@@ -242,6 +242,24 @@ describe('decisions', () => {
     expect((await report(id)).version).toBe(1);
   });
 
+  it.each([
+    ['2099-12', 'Enter a month as YYYY-MM, between January 2000 and this month.'],
+    ['1999-12', 'Enter a month as YYYY-MM, between January 2000 and this month.'],
+    ['2026-12', 'Enter a month as YYYY-MM, between January 2000 and this month.'],
+  ])('refuses incident month %s, as intake does, with 422 and keeps the report', async (month, message) => {
+    const id = await insertReport(database.db, await buildReport());
+    const form = await formOf(`/moderate/reports/${id}`);
+    const response = await agent
+      .post(`/moderate/reports/${id}/codes`)
+      .type('form')
+      .send(
+        `_csrf=${form.csrf}&version=${form.version}&state=TX&field_office=HOU&month=${month}&role=journalist&action=arrest&activism=protest&evidence=none`,
+      )
+      .expect(422);
+    expect(response.text).toContain(message);
+    expect((await report(id)).version).toBe(1);
+  });
+
   it('asks the reporter a question sealed to the receipt key, moving the report to needs_info', async () => {
     const id = await insertReport(database.db, await buildReport());
     await database.db('receipts').insert({
@@ -269,7 +287,7 @@ describe('decisions', () => {
       .post(`/moderate/reports/${id}/codes`)
       .type('form')
       .send(
-        `_csrf=${stale.csrf}&version=${stale.version}&state=GA&field_office=ATL&month=2026-01&role=organizer&action=surveillance`,
+        `_csrf=${stale.csrf}&version=${stale.version}&state=GA&field_office=ATL&month=2026-01&role=organizer&action=surveillance&activism=protest&evidence=none`,
       )
       .expect(303);
     const conflict = await agent

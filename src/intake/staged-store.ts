@@ -1,0 +1,68 @@
+import type { Knex } from 'knex';
+
+// SQL for staged submissions (intake_staged): opaque rows found only by their lookup key. Functions take
+// the knex handle (a transaction inside one) as their first argument.
+
+export interface StagedRow {
+  lookup: Buffer;
+  sealed: Buffer;
+}
+
+/** Stages one submission; false when its slot is already taken (a message sent twice at once). */
+export async function insertStaged(db: Knex, row: StagedRow): Promise<boolean> {
+  const inserted: unknown[] = await db('intake_staged')
+    .insert(row)
+    .onConflict('lookup')
+    .ignore()
+    .returning('lookup');
+  return inserted.length === 1;
+}
+
+/** The staged rows under any of these lookup keys, in one indexed query whatever the answer. */
+export async function findStaged(db: Knex, lookups: Buffer[]): Promise<StagedRow[]> {
+  const rows: unknown = await db('intake_staged').select('lookup', 'sealed').whereIn('lookup', lookups);
+  return rows as StagedRow[];
+}
+
+/**
+ * Takes the table for the move: concurrent submissions wait (they are not refused) until the move
+ * commits, so no row is staged while the batch is read and the table emptied.
+ */
+export async function lockStaged(trx: Knex.Transaction): Promise<void> {
+  await trx.raw('lock table intake_staged in access exclusive mode');
+}
+
+/**
+ * One page of staged rows in lookup order, after `after` (call it under lockStaged). Paged because each
+ * row weighs 24 KiB: a busy day's table read at once would not fit the process's memory budget.
+ */
+export async function listStagedPage(
+  trx: Knex.Transaction,
+  after: Buffer | null,
+  limit: number,
+): Promise<StagedRow[]> {
+  const query = trx('intake_staged').select('lookup', 'sealed').orderBy('lookup').limit(limit);
+  const rows: unknown = await (after ? query.where('lookup', '>', after) : query);
+  return rows as StagedRow[];
+}
+
+/**
+ * Empties the table. TRUNCATE rather than DELETE: the table gets new files and the old ones are unlinked
+ * at commit, so the staged ciphertexts do not linger in dead tuples until a vacuum reuses their space.
+ */
+export async function truncateStaged(trx: Knex.Transaction): Promise<void> {
+  await trx.raw('truncate intake_staged');
+}
+
+/** Puts back rows that stay staged (in the order given). */
+export async function insertStagedRows(trx: Knex.Transaction, rows: StagedRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += 100) {
+    await trx('intake_staged').insert(rows.slice(start, start + 100));
+  }
+}
+
+/** How many submissions wait for the move (for operators and tests; says nothing about any one). */
+export async function countStaged(db: Knex): Promise<number> {
+  const row = (await db('intake_staged').count({ n: '*' }).first()) as { n: string | number } | undefined;
+  return Number(row?.n ?? 0);
+}
