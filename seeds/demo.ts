@@ -6,6 +6,7 @@ import { generateDeskKeyPair } from '../src/reports/seal';
 import { seedDemoAdmin } from '../src/accounts/demo';
 import { insertDeskKey, latestDeskKey } from '../src/accounts/store';
 import { insertReports } from '../src/reports/store';
+import { seedDemoCases } from './demo-cases';
 import type { NewReport, ReportStatus } from '../src/reports/types';
 
 // Demo data: synthetic reports so a newcomer sees a living site. Deterministic (a fixed seed, fixed ids),
@@ -168,12 +169,15 @@ export async function seedDemo(
     throw new Error('The demo seed refuses to run with NODE_ENV=production.');
   const reference = await loadReference(db);
   const reports = buildDemoReports(reference);
-  return db.transaction(async (trx) => {
+  const added = await db.transaction(async (trx) => {
     const inserted = await insertReports(trx, reports);
     // The demo admin owns the desk key (accounts); intake's keyless fallback only if an account exists.
     if (!(await seedDemoAdmin(trx, env))) await ensureDemoDeskKey(trx);
     return inserted.newCount;
   });
+  // The public record's starter cases: a separate dataset, in its own tables and transaction.
+  await seedDemoCases(db, env);
+  return added;
 }
 
 /**

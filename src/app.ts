@@ -28,6 +28,9 @@ import { releasesRouter } from './releases/routes';
 import { createReleases } from './releases/service';
 import { createModeration } from './moderation/service';
 import { publicRouter } from './public/routes';
+import { createCasePages } from './cases/pages';
+import { casesRouter } from './cases/routes';
+import { createCases } from './cases/service';
 import type { PublicSiteOptions } from './public/site';
 import type { Reference } from './reference/types';
 
@@ -88,10 +91,23 @@ export function createApp(deps: AppDeps): Express {
     threshold: deps.config.DISCLOSURE_THRESHOLD,
     today,
   });
-  const desk = { ...deps, accounts, moderation, releases, sessionSecret: deps.secrets.session };
+  // The public record: its own tables and service, read by no release and reading no report.
+  const cases = createCases({ db: deps.db, reference: deps.reference, today });
+  const casePages = createCasePages({ cases, reference: deps.reference, origin: deps.config.origin });
+  const desk = {
+    ...deps,
+    accounts,
+    moderation,
+    releases,
+    cases,
+    casePages,
+    sessionSecret: deps.secrets.session,
+  };
   // The desk's session, mounted once and only under /moderate: anonymous routes never see a session.
   app.use(['/moderate', '/es/moderate'], moderationSession(desk));
   const routers: Router[] = [
+    // Before the public site's router: its /api/v1 catch-all would answer /api/v1/cases with a 404.
+    casesRouter(desk),
     publicRouter(deps),
     intakeRouter(deps),
     accountsRouter(desk),

@@ -47,6 +47,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       },
       'demo desk account (enrol a TOTP app at first sign-in)',
     );
+  } else if (config.seedDemo) {
+    // A demo database from before the public record existed gets its starter cases (none if it has any).
+    const { seedDemoCases } = lazy<typeof import('../seeds/demo-cases')>('../seeds/demo-cases');
+    await seedDemoCases(database.db, config);
   }
   const reference = await loadReference(database.db);
   const app = createApp({ config, db: database.db, reference, secrets, logger });

@@ -84,7 +84,7 @@ export function createCases(deps: { db: Knex; reference: Reference; today: () =>
 
     /** Adds one case from the desk's form. */
     async create(
-      moderatorId: number,
+      moderatorId: number | null,
       raw: RawCase,
     ): Promise<{ ok: true; id: number } | { ok: false; problems: Problem[] }> {
       const checked = validateCase(reference, raw, todayIso());
@@ -104,7 +104,7 @@ export function createCases(deps: { db: Knex; reference: Reference; today: () =>
     },
 
     /** Replaces a case's fields and sources; stale when someone changed it since the form was built. */
-    async update(moderatorId: number, id: number, version: number, raw: RawCase): Promise<CaseEdit> {
+    async update(moderatorId: number | null, id: number, version: number, raw: RawCase): Promise<CaseEdit> {
       const checked = validateCase(reference, raw, todayIso());
       if (!checked.ok) return { ok: false, stale: false, problems: checked.problems };
       return versioned(moderatorId, id, version, 'case_edited', async (trx, current) => {
@@ -133,7 +133,7 @@ export function createCases(deps: { db: Knex; reference: Reference; today: () =>
     },
 
     /** Undoes a retraction made in error. */
-    reinstate: (moderatorId: number, id: number, version: number): Promise<CaseEdit> =>
+    reinstate: (moderatorId: number | null, id: number, version: number): Promise<CaseEdit> =>
       versioned(moderatorId, id, version, 'case_reinstated', async (trx, current) => {
         if (!current.retraction) return false;
         return (await store.setRetractionIfCurrent(trx, id, version, null)) ? {} : false;

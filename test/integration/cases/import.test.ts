@@ -26,7 +26,7 @@ afterAll(() => database.destroy());
 
 async function counts() {
   const n = async (table: string) =>
-    Number(((await database.db(table).count({ n: '*' })) as { n: string }[])[0]!.n);
+    Number((await database.db(table).count<{ n: string }[]>({ n: '*' }))[0]!.n);
   return {
     cases: await n('public_cases'),
     sources: await n('public_case_sources'),
