@@ -28,6 +28,7 @@ import { releasesRouter } from './releases/routes';
 import { createReleases } from './releases/service';
 import { createModeration } from './moderation/service';
 import { publicRouter } from './public/routes';
+import { casesDeskRouter } from './cases/desk-routes';
 import { createCasePages } from './cases/pages';
 import { casesRouter } from './cases/routes';
 import { createCases } from './cases/service';
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps): Express {
     accountsRouter(desk),
     moderationRouter(desk),
     releasesRouter(desk),
+    casesDeskRouter(desk),
   ];
   for (const router of routers) {
     app.use('/es', router);
