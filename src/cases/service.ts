@@ -3,7 +3,7 @@ import { recordAudit } from '../accounts/store';
 import type { Reference } from '../reference/types';
 import { parseCaseFile, sourceKey, type LineProblem } from './csv-file';
 import * as store from './store';
-import type { CaseFields, CaseFilter, Problem, PublicCase } from './types';
+import type { CaseFields, CaseFilter, CaseSource, Problem, PublicCase } from './types';
 import { validateCase, validateRetraction, type RawCase } from './validate';
 
 // The public record's decisions: what the public pages read, and the desk's and the importer's writes.
@@ -154,37 +154,57 @@ export function createCases(deps: { db: Knex; reference: Reference; today: () =>
       try {
         await db.transaction(async (trx) => {
           await store.lockSources(trx);
-          for (const planned of parsed.cases) {
-            const { fields } = planned;
-            const owners = await store.sourceOwners(
-              trx,
+          // Every line's key looked up at once, then every write in a few bulk statements.
+          const owners = await store.sourceOwners(
+            trx,
+            parsed.cases.flatMap(({ fields }) =>
               fields.sources.map((s) => ({ url: s.url, month: fields.month, state: fields.state })),
-            );
-            const ownerOf = new Map(owners.map((o) => [sourceKey(o.url, o.month, o.state), o.caseId]));
-            const fresh = fields.sources.flatMap((source, index) => {
+            ),
+          );
+          const ownerOf = new Map(owners.map((o) => [sourceKey(o.url, o.month, o.state), o.caseId]));
+          const toCreate: { fields: CaseFields; lines: number[] }[] = [];
+          const toExtend: { caseId: number; fields: CaseFields; lines: number[] }[] = [];
+          for (const { fields, lines } of parsed.cases) {
+            const fresh: { source: CaseSource; line: number }[] = [];
+            let existing: number | undefined;
+            fields.sources.forEach((source, index) => {
               const owner = ownerOf.get(sourceKey(source.url, fields.month, fields.state));
-              if (owner === undefined) return [{ source, line: planned.lines[index]! }];
-              result.skipped.push({ caseId: owner, line: planned.lines[index]! });
-              return [];
+              if (owner === undefined) return fresh.push({ source, line: lines[index]! });
+              existing ??= owner;
+              result.skipped.push({ caseId: owner, line: lines[index]! });
             });
             if (fresh.length === 0) continue;
-            const existing = owners[0]?.caseId;
-            if (existing === undefined) {
-              const caseId = await store.insertCase(trx, { ...fields, sources: fresh.map((f) => f.source) });
-              result.created.push({ caseId, lines: fresh.map((f) => f.line) });
-            } else {
-              const start = await store.sourceCount(trx, existing);
-              await store.insertSources(
-                trx,
-                existing,
-                fields.month,
-                fields.state,
-                fresh.map((f) => f.source),
-                start,
-              );
-              result.extended.push({ caseId: existing, lines: fresh.map((f) => f.line) });
-            }
+            const part = {
+              fields: { ...fields, sources: fresh.map((f) => f.source) },
+              lines: fresh.map((f) => f.line),
+            };
+            if (existing === undefined) toCreate.push(part);
+            else toExtend.push({ caseId: existing, ...part });
           }
+          const ids = await store.insertCases(
+            trx,
+            toCreate.map((c) => c.fields),
+          );
+          toCreate.forEach((c, i) => result.created.push({ caseId: ids[i]!, lines: c.lines }));
+          const counts = await store.sourceCounts(
+            trx,
+            toExtend.map((c) => c.caseId),
+          );
+          await store.insertSources(
+            trx,
+            toExtend.flatMap(({ caseId, fields }) => {
+              const start = counts.get(caseId) ?? 0;
+              counts.set(caseId, start + fields.sources.length);
+              return fields.sources.map((source, i) => ({
+                caseId,
+                month: fields.month,
+                state: fields.state,
+                position: start + i,
+                source,
+              }));
+            }),
+          );
+          for (const { caseId, lines } of toExtend) result.extended.push({ caseId, lines });
           // The operator's terminal, not a desk account: the row says what was imported, never from whom.
           await recordAudit(trx, {
             moderatorId: null,

@@ -193,80 +193,117 @@ export async function lockSources(trx: Knex.Transaction): Promise<void> {
   await trx.raw('lock table public_case_sources in share row exclusive mode');
 }
 
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 /** Which case already cites each source key (url, month, state) among those asked about. */
 export async function sourceOwners(
   db: Knex,
   keys: { url: string; month: string; state: string }[],
 ): Promise<{ url: string; month: string; state: string; caseId: number }[]> {
-  if (keys.length === 0) return [];
-  const urls = [...new Set(keys.map((key) => key.url))];
-  const rows = (await db('public_case_sources')
-    .select('url', 'case_state as state', 'case_id', db.raw("to_char(case_month, 'YYYY-MM-DD') as month"))
-    .whereIn('url', urls)) as { url: string; month: string; state: string; case_id: number }[];
-  return rows
-    .filter((row) =>
-      keys.some((key) => key.url === row.url && key.month === row.month && key.state === row.state),
-    )
-    .map((row) => ({ url: row.url, month: row.month, state: row.state, caseId: row.case_id }));
+  const wanted = new Set(keys.map((key) => `${key.url}\u0000${key.month}\u0000${key.state}`));
+  const found: { url: string; month: string; state: string; caseId: number }[] = [];
+  for (const urls of chunks([...new Set(keys.map((key) => key.url))], 1000)) {
+    const rows = (await db('public_case_sources')
+      .select('url', 'case_state as state', 'case_id', db.raw("to_char(case_month, 'YYYY-MM-DD') as month"))
+      .whereIn('url', urls)) as { url: string; month: string; state: string; case_id: number }[];
+    for (const row of rows) {
+      if (wanted.has(`${row.url}\u0000${row.month}\u0000${row.state}`))
+        found.push({ url: row.url, month: row.month, state: row.state, caseId: row.case_id });
+    }
+  }
+  return found;
 }
 
 /** Inserts a case with its codes and sources; returns its id. */
 export async function insertCase(trx: Knex, fields: CaseFields): Promise<number> {
-  const [row] = await trx('public_cases')
-    .insert({
-      month: fields.month,
-      state: fields.state,
-      field_office: fields.fieldOffice,
-      target_role: fields.targetRole,
-      summary_en: fields.summaryEn,
-      summary_es: fields.summaryEs,
-    })
-    .returning<{ id: number }[]>('id');
-  const id = row!.id;
-  await insertCodes(trx, id, fields);
-  await insertSources(trx, id, fields.month, fields.state, fields.sources, 0);
-  return id;
+  return (await insertCases(trx, [fields]))[0]!;
 }
 
-async function insertCodes(trx: Knex, id: number, fields: CaseFields): Promise<void> {
-  const rows = [
-    ...fields.actionTypes.map((code) => ({ case_id: id, kind: 'action_type', code })),
-    ...fields.activismTypes.map((code) => ({ case_id: id, kind: 'activism_type', code })),
-  ];
-  if (rows.length > 0) await trx('public_case_codes').insert(rows);
+/**
+ * Inserts cases with their codes and sources in a few statements whatever their number; returns their
+ * ids in order. The ids are drawn from the sequence first, so each case's codes and sources are tied to
+ * it without relying on the order RETURNING happens to give.
+ */
+export async function insertCases(trx: Knex, cases: readonly CaseFields[]): Promise<number[]> {
+  if (cases.length === 0) return [];
+  const drawn = await trx.raw<{ rows: { id: number }[] }>(
+    "select nextval(pg_get_serial_sequence('public_cases', 'id'))::int as id from generate_series(1, ?)",
+    [cases.length],
+  );
+  const ids = drawn.rows.map((row) => row.id);
+  for (const part of chunks(cases.map((fields, i) => ({ fields, id: ids[i]! })))) {
+    await trx('public_cases').insert(
+      part.map(({ fields, id }) => ({
+        id,
+        month: fields.month,
+        state: fields.state,
+        field_office: fields.fieldOffice,
+        target_role: fields.targetRole,
+        summary_en: fields.summaryEn,
+        summary_es: fields.summaryEs,
+      })),
+    );
+  }
+  const codes = cases.flatMap((fields, i) => [
+    ...fields.actionTypes.map((code) => ({ case_id: ids[i]!, kind: 'action_type', code })),
+    ...fields.activismTypes.map((code) => ({ case_id: ids[i]!, kind: 'activism_type', code })),
+  ]);
+  for (const part of chunks(codes)) await trx('public_case_codes').insert(part);
+  await insertSources(
+    trx,
+    cases.flatMap((fields, i) =>
+      fields.sources.map((source, position) => ({
+        caseId: ids[i]!,
+        month: fields.month,
+        state: fields.state,
+        position,
+        source,
+      })),
+    ),
+  );
+  return ids;
 }
 
-/** Adds sources to a case after its existing ones. */
+/** Adds sources to cases, each at the position given (after a case's existing sources when extending). */
 export async function insertSources(
   trx: Knex,
-  caseId: number,
-  month: string,
-  state: string,
-  sources: CaseSource[],
-  firstPosition: number,
+  rows: { caseId: number; month: string; state: string; position: number; source: CaseSource }[],
 ): Promise<void> {
-  if (sources.length === 0) return;
-  await trx('public_case_sources').insert(
-    sources.map((source, index) => ({
-      case_id: caseId,
-      case_month: month,
-      case_state: state,
-      position: firstPosition + index,
-      url: source.url,
-      title: source.title,
-      publisher: source.publisher,
-      published_on: source.publishedOn,
-      kind: source.kind,
-    })),
-  );
+  for (const part of chunks(rows)) {
+    await trx('public_case_sources').insert(
+      part.map(({ caseId, month, state, position, source }) => ({
+        case_id: caseId,
+        case_month: month,
+        case_state: state,
+        position,
+        url: source.url,
+        title: source.title,
+        publisher: source.publisher,
+        published_on: source.publishedOn,
+        kind: source.kind,
+      })),
+    );
+  }
 }
 
-/** How many sources a case has (the next one's position). */
-export async function sourceCount(trx: Knex, caseId: number): Promise<number> {
-  const row = (
-    await trx('public_case_sources').where({ case_id: caseId }).count<{ n: string }[]>({ n: '*' })
-  )[0];
-  return Number(row?.n ?? 0);
+/** How many sources each of some cases has (where the next ones go). */
+export async function sourceCounts(trx: Knex, caseIds: number[]): Promise<Map<number, number>> {
+  const counts = new Map<number, number>();
+  for (const ids of chunks([...new Set(caseIds)], 1000)) {
+    const rows = await trx('public_case_sources')
+      .select('case_id')
+      .count<{ case_id: number; n: string | number }[]>({ n: '*' })
+      .whereIn('case_id', ids)
+      .groupBy('case_id');
+    for (const row of rows) counts.set(row.case_id, Number(row.n));
+  }
+  return counts;
 }
 
 /** Replaces a case's fields, codes and sources if its version is still the one the form was built from. */
@@ -289,9 +326,22 @@ export async function updateCaseIfCurrent(
     });
   if (updated !== 1) return false;
   await trx('public_case_codes').where({ case_id: id }).delete();
-  await insertCodes(trx, id, fields);
+  const codes = [
+    ...fields.actionTypes.map((code) => ({ case_id: id, kind: 'action_type', code })),
+    ...fields.activismTypes.map((code) => ({ case_id: id, kind: 'activism_type', code })),
+  ];
+  await trx('public_case_codes').insert(codes);
   await trx('public_case_sources').where({ case_id: id }).delete();
-  await insertSources(trx, id, fields.month, fields.state, fields.sources, 0);
+  await insertSources(
+    trx,
+    fields.sources.map((source, position) => ({
+      caseId: id,
+      month: fields.month,
+      state: fields.state,
+      position,
+      source,
+    })),
+  );
   return true;
 }
 
