@@ -81,7 +81,9 @@ export function casesDeskRouter(deps: CasesDeskDeps): Router {
     res.render('cases/desk-list', {
       titleKey: 'cases.desk.title',
       done: done ? `cases.desk.done_${done}` : undefined,
-      total: found.total,
+      countText: res.locals.t(found.total === 1 ? 'cases.list.count_one' : 'cases.list.count', {
+        n: found.total,
+      }),
       rows: found.cases.map((c) => {
         const view = caseView(c, res.locals.lang);
         return { ...view, editHref: `/moderate/cases/${c.id}`, sourceCount: c.sources.length };

@@ -2,8 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { LANGS, translate, type Lang } from '../platform/i18n';
 import { neutralize } from '../public/csv';
 import { bilingual, type Labeler } from '../public/labels';
-import { UNKNOWN_OFFICE_KEY } from './store';
-import type { CaseFilter, PublicCase, SourceKind } from './types';
+import { UNKNOWN_OFFICE_KEY, type CaseFilter, type PublicCase, type SourceKind } from './types';
 
 // The public record as downloads: CSV (one line per source, the import file's shape plus ids, labels in
 // both languages and the retraction) and JSON (one object per case). Both are built from the same list

@@ -4,8 +4,7 @@ import { toMapReference } from '../public/map-view';
 import { loadMapGeometry, renderChoropleth, type MapGeometry } from '../public/maps';
 import { renderShapeSprite } from '../public/maps/sprite';
 import type { Reference } from '../reference/types';
-import { UNKNOWN_OFFICE_KEY } from './store';
-import type { CaseFilter } from './types';
+import { UNKNOWN_OFFICE_KEY, type CaseFilter } from './types';
 
 // The map page's "public record" layer: documented public cases by state or field office, drawn with the
 // release maps' own renderer and tabled the same way. No threshold: every case is already public, so the

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../platform/errors';
 import { codesOf } from '../reference/lookup';
 import type { Reference } from '../reference/types';
-import { UNKNOWN_OFFICE_KEY } from './store';
-import type { CaseFilter } from './types';
+import { UNKNOWN_OFFICE_KEY, type CaseFilter } from './types';
 
 // What the public record's pages and downloads accept in their query. Strict, like the data routes: an
 // unknown parameter or a value outside the reference lists is a 400 with a translated message, never

@@ -2,8 +2,7 @@ import { longDate, translate, type Lang } from '../platform/i18n';
 import { createLabeler, type Labeler } from '../public/labels';
 import { officesForState } from '../reference/lookup';
 import type { Reference } from '../reference/types';
-import { UNKNOWN_OFFICE_KEY } from './store';
-import type { CaseFilter, PublicCase } from './types';
+import { UNKNOWN_OFFICE_KEY, type CaseFilter, type PublicCase } from './types';
 
 // What the public record's pages show, in the page's language. Labels for states, offices and codes come
 // from the public site's labeler (one set of labels everywhere); the desk's texts are shown as written,
@@ -20,13 +19,8 @@ export function monthLabel(month: string, lang: Lang): string {
 }
 
 /** The Spanish text when there is one on a Spanish page, otherwise the English, with its language. */
-function inLanguage(
-  en: string,
-  es: string | null,
-  lang: Lang,
-): { text: string; lang: Lang; translated: boolean } {
-  if (lang === 'es' && es) return { text: es, lang: 'es', translated: true };
-  return { text: en, lang: 'en', translated: lang === 'en' };
+function inLanguage(en: string, es: string | null, lang: Lang): { text: string; lang: Lang } {
+  return lang === 'es' && es ? { text: es, lang: 'es' } : { text: en, lang: 'en' };
 }
 
 /** Builds the presenter once per app, with the labels of the reference data. */

@@ -3,6 +3,7 @@ import { recordAudit } from '../accounts/store';
 import type { Reference } from '../reference/types';
 import { parseCaseFile, sourceKey, type LineProblem } from './csv-file';
 import * as store from './store';
+import * as writes from './store-writes';
 import type { CaseFields, CaseFilter, CaseSource, Problem, PublicCase } from './types';
 import { validateCase, validateRetraction, type RawCase } from './validate';
 
@@ -93,7 +94,7 @@ export function createCases(deps: { db: Knex; reference: Reference; today: () =>
         await store.lockSources(trx);
         const cited = await citedElsewhere(trx, checked.value, null);
         if (cited.length > 0) return { ok: false, problems: cited } as const;
-        const id = await store.insertCase(trx, checked.value);
+        const id = await writes.insertCase(trx, checked.value);
         await recordAudit(trx, {
           moderatorId,
           action: 'case_added',
@@ -110,7 +111,7 @@ export function createCases(deps: { db: Knex; reference: Reference; today: () =>
       return versioned(moderatorId, id, version, 'case_edited', async (trx, current) => {
         const cited = await citedElsewhere(trx, checked.value, id);
         if (cited.length > 0) return cited;
-        if (!(await store.updateCaseIfCurrent(trx, id, version, checked.value))) return false;
+        if (!(await writes.updateCaseIfCurrent(trx, id, version, checked.value))) return false;
         return { fields: changedFields(current, checked.value) };
       });
     },
@@ -128,7 +129,7 @@ export function createCases(deps: { db: Knex; reference: Reference; today: () =>
       return versioned(moderatorId, id, version, 'case_retracted', async (trx, current) => {
         if (current.retraction) return false;
         const retraction = { on: todayIso(), ...checked.value };
-        return (await store.setRetractionIfCurrent(trx, id, version, retraction)) ? {} : false;
+        return (await writes.setRetractionIfCurrent(trx, id, version, retraction)) ? {} : false;
       });
     },
 
@@ -136,7 +137,7 @@ export function createCases(deps: { db: Knex; reference: Reference; today: () =>
     reinstate: (moderatorId: number | null, id: number, version: number): Promise<CaseEdit> =>
       versioned(moderatorId, id, version, 'case_reinstated', async (trx, current) => {
         if (!current.retraction) return false;
-        return (await store.setRetractionIfCurrent(trx, id, version, null)) ? {} : false;
+        return (await writes.setRetractionIfCurrent(trx, id, version, null)) ? {} : false;
       }),
 
     /**
@@ -181,16 +182,16 @@ export function createCases(deps: { db: Knex; reference: Reference; today: () =>
             if (existing === undefined) toCreate.push(part);
             else toExtend.push({ caseId: existing, ...part });
           }
-          const ids = await store.insertCases(
+          const ids = await writes.insertCases(
             trx,
             toCreate.map((c) => c.fields),
           );
           toCreate.forEach((c, i) => result.created.push({ caseId: ids[i]!, lines: c.lines }));
-          const counts = await store.sourceCounts(
+          const counts = await writes.sourceCounts(
             trx,
             toExtend.map((c) => c.caseId),
           );
-          await store.insertSources(
+          await writes.insertSources(
             trx,
             toExtend.flatMap(({ caseId, fields }) => {
               const start = counts.get(caseId) ?? 0;

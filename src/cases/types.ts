@@ -1,6 +1,9 @@
 // The public record's types: already-public cases with their sources. Nothing here refers to a report or
 // a release; the two datasets are kept apart by design (see the migrations).
 
+/** The office key for "the sources do not say which office", as the public labels and release tables use it. */
+export const UNKNOWN_OFFICE_KEY = 'unknown';
+
 export const SOURCE_KINDS = ['news', 'court_record', 'foia', 'published_report', 'other'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
