@@ -94,7 +94,13 @@ export function createApp(deps: AppDeps): Express {
   });
   // The public record: its own tables and service, read by no release and reading no report.
   const cases = createCases({ db: deps.db, reference: deps.reference, today });
-  const casePages = createCasePages({ cases, reference: deps.reference, origin: deps.config.origin });
+  const casePages = createCasePages({
+    cases,
+    reference: deps.reference,
+    origin: deps.config.origin,
+    // Tests edit the record while the app runs, so they read its revision on every request.
+    options: { revisionTtlMs: deps.config.NODE_ENV === 'test' ? 0 : 1000 },
+  });
   const desk = {
     ...deps,
     accounts,

@@ -1,4 +1,5 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
+import { send } from '../public/http';
 import type { Reference } from '../reference/types';
 import {
   caseIdParam,
@@ -14,46 +15,40 @@ import type { CasePages } from './pages';
 
 // The public record's public routes, in both languages (app.ts mounts them at / and /es, before the public
 // site's router, whose /api/v1 catch-all would otherwise answer /api/v1/cases). Anonymous: no session, no
-// cookie. The desk edits cases at any time, so responses are cached briefly and revalidated by ETag.
+// cookie. Pages and files go out through the public site's sender: cached per revision, compressed as the
+// client accepts, and answered 304 when the client holds the current version.
 
 export interface CasesRouterDeps {
   reference: Reference;
   casePages: CasePages;
 }
 
-// A minute: a retraction reaches readers and proxies quickly, while a busy page is still served from caches.
-const fresh = (res: Response) => res.set('Cache-Control', 'public, max-age=60');
-
 /** GET /cases, /cases/:id, /cases.csv, /api/v1/cases and the map layer /cases/map (plus its SVG files). */
 export function casesRouter(deps: CasesRouterDeps): Router {
   const { reference, casePages } = deps;
+  const { caches } = casePages;
   const router = Router();
 
   router.get('/cases', async (req, res) => {
     const { page, ...query } = parseCaseQuery(ListQuery, req.query);
-    const model = await casePages.list(checkFilter(reference, query), Number(page ?? 1), res.locals.lang);
-    fresh(res).render('cases/list', model);
+    const filter = checkFilter(reference, query);
+    await send(req, res, caches, await casePages.list(filter, Number(page ?? 1), res.locals.lang));
   });
 
   router.get('/cases.csv', async (req, res) => {
     const filter = checkFilter(reference, parseCaseQuery(DownloadQuery, req.query));
-    fresh(res)
-      .type('text/csv; charset=utf-8; header=present')
-      .set('Content-Disposition', 'attachment; filename="represalia-public-record.csv"')
-      .send(await casePages.csv(filter));
+    await send(req, res, caches, await casePages.csv(filter));
   });
 
   router.get('/api/v1/cases', async (req, res) => {
     const filter = checkFilter(reference, parseCaseQuery(DownloadQuery, req.query));
-    fresh(res)
-      .type('application/json; charset=utf-8')
-      .send(await casePages.json(filter));
+    await send(req, res, caches, await casePages.json(filter));
   });
 
   router.get('/cases/map', async (req, res) => {
     const { view, ...query } = parseCaseQuery(MapQuery, req.query);
-    const model = await casePages.map(view ?? 'state', checkFilter(reference, query), res.locals.lang);
-    fresh(res).render('cases/map', model);
+    const filter = checkFilter(reference, query);
+    await send(req, res, caches, await casePages.map(view ?? 'state', filter, res.locals.lang));
   });
 
   for (const [file, view] of [
@@ -62,19 +57,14 @@ export function casesRouter(deps: CasesRouterDeps): Router {
   ] as const) {
     router.get(`/cases/map/${file}.svg`, async (req, res) => {
       const filter = checkFilter(reference, parseCaseQuery(MapFileQuery, req.query));
-      fresh(res)
-        .type('image/svg+xml; charset=utf-8')
-        .set('Content-Disposition', `inline; filename="represalia-public-record-${file}.svg"`)
-        // Journalists embed maps in other pages, like the release maps.
-        .set('Cross-Origin-Resource-Policy', 'cross-origin')
-        .send(await casePages.mapFile(view, filter, res.locals.lang));
+      await send(req, res, caches, await casePages.mapFile(view, filter, res.locals.lang));
     });
   }
 
   router.get('/cases/:id', async (req, res) => {
     const id = caseIdParam(req.params.id);
     parseCaseQuery(NoQuery, req.query);
-    fresh(res).render('cases/case', await casePages.detail(id, res.locals.lang));
+    await send(req, res, caches, await casePages.detail(id, res.locals.lang));
   });
 
   return router;

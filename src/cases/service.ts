@@ -79,6 +79,9 @@ export function createCases(deps: { db: Knex; reference: Reference; today: () =>
   return {
     list: (filter: CaseFilter, page?: { limit: number; offset: number }) => store.listCases(db, filter, page),
     get: (id: number) => store.findCase(db, id),
+    exists: (id: number) => store.caseExists(db, id),
+    /** Moves whenever the record changes: what the public pages cache by. */
+    revision: () => store.recordRevision(db),
     years: () => store.caseYears(db),
     /** Cases not retracted, by state or field office, for the map's public-record layer. */
     counts: (by: 'state' | 'field_office', filter: CaseFilter) => store.countCases(db, by, filter),

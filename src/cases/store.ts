@@ -182,6 +182,17 @@ export async function countCases(
   return new Map(rows.map((row) => [row.key, Number(row.n)]));
 }
 
+/** The public record's revision: it moves whenever any of its tables changes (a trigger keeps it). */
+export async function recordRevision(db: Knex): Promise<number> {
+  const row = await db('public_record_revision').first<{ revision: string | number } | undefined>('revision');
+  return Number(row?.revision ?? 0);
+}
+
+/** Whether a case of this number exists (retracted ones included). */
+export async function caseExists(db: Knex, id: number): Promise<boolean> {
+  return (await db('public_cases').select(db.raw('1')).where({ id }).first()) !== undefined;
+}
+
 /** Whether the record holds any case at all: the demo's starter cases go only into an empty one. */
 export async function hasAnyCase(db: Knex): Promise<boolean> {
   return (await db('public_cases').select(db.raw('1')).first()) !== undefined;

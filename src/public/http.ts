@@ -99,7 +99,10 @@ function sendBody(
   });
 }
 
-async function sendPage(req: Request, res: Response, site: PublicSite, result: PageResult): Promise<void> {
+/** Where built bodies are kept: the public site's caches, or another capability's of the same shape. */
+export type BodyCaches = Pick<PublicSite, 'pages' | 'files'>;
+
+async function sendPage(req: Request, res: Response, site: BodyCaches, result: PageResult): Promise<void> {
   // The twin link keeps the canonical query, so a filtered map links to the same map in the other language.
   res.locals.twinHref = localizedPath(res.locals.twinLang, res.locals.pagePath) + result.query;
   res.type('html');
@@ -118,7 +121,7 @@ async function sendPage(req: Request, res: Response, site: PublicSite, result: P
   );
 }
 
-async function sendFile(req: Request, res: Response, site: PublicSite, result: FileResult): Promise<void> {
+async function sendFile(req: Request, res: Response, site: BodyCaches, result: FileResult): Promise<void> {
   res.set('Content-Type', result.type);
   if (result.disposition) res.set('Content-Disposition', result.disposition);
   // Only the map images may be embedded by other sites; everything else keeps helmet's same-origin.
@@ -137,7 +140,7 @@ async function sendFile(req: Request, res: Response, site: PublicSite, result: F
 export function send(
   req: Request,
   res: Response,
-  site: PublicSite,
+  site: BodyCaches,
   result: PageResult | FileResult,
 ): Promise<void> {
   return result.kind === 'page' ? sendPage(req, res, site, result) : sendFile(req, res, site, result);
