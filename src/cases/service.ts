@@ -208,6 +208,10 @@ export function createCases(deps: { db: Knex; reference: Reference; today: () =>
               }));
             }),
           );
+          await writes.bumpVersions(
+            trx,
+            toExtend.map((c) => c.caseId),
+          );
           for (const { caseId, lines } of toExtend) result.extended.push({ caseId, lines });
           // The operator's terminal, not a desk account: the row says what was imported, never from whom.
           await recordAudit(trx, {

@@ -147,3 +147,10 @@ export async function setRetractionIfCurrent(
     });
   return updated === 1;
 }
+
+/** Marks cases changed (new sources from an import), so a desk form built before is stale, not obeyed. */
+export async function bumpVersions(trx: Knex, caseIds: number[]): Promise<void> {
+  for (const ids of chunks([...new Set(caseIds)], 1000)) {
+    await trx('public_cases').whereIn('id', ids).increment('version', 1);
+  }
+}

@@ -104,6 +104,8 @@ describe('importing a file', () => {
     expect(outcome.extended[0]!.lines).toEqual([6]);
     expect(outcome.created.map((c) => c.lines)).toEqual([[7]]);
     const extended = await cases.get(outcome.extended[0]!.caseId);
+    // Changed, so a desk form opened before the import is stale rather than obeyed (it would drop the source).
+    expect(extended?.version).toBe(2);
     expect(extended?.sources.map((s) => s.url)).toEqual([
       'https://example.org/news/1',
       'https://example.org/reports/review#page=14',
