@@ -14,6 +14,8 @@ import { migrateToLatest, openDb, type Db } from '../src/platform/db';
 import { fromRoot, ROOT } from '../src/platform/paths';
 import { loadReference } from '../src/reference/store';
 import { insertTestRelease } from '../test/support/public-release';
+import { createCases } from '../src/cases/service';
+import { syntheticCaseFile } from './cases-file';
 import type { FromServer, ToServer } from './public-server';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
@@ -31,6 +33,12 @@ const TARGETS = process.env.BENCH_TARGETS?.split(',') ?? [
 async function seed(db: Db): Promise<void> {
   await migrateToLatest(db);
   await insertTestRelease(db, await loadReference(db), { label: LABEL });
+  // BENCH_CASES=N also fills the public record, for its pages (bench/cases.ts measures the importer).
+  if (process.env.BENCH_CASES) {
+    const reference = await loadReference(db);
+    const file = syntheticCaseFile(reference, Number(process.env.BENCH_CASES));
+    await createCases({ db, reference, today: () => new Date() }).importFile(file);
+  }
 }
 
 // The app as `npm start` builds it, plus the bench's server script beside it (its imports of ../src

@@ -3,6 +3,7 @@ import { loadReference } from '../src/reference/store';
 import { codesOf, officesForState } from '../src/reference/lookup';
 import type { Reference } from '../src/reference/types';
 import { insertReports } from '../src/reports/store';
+import { seedDemoCases } from './demo-cases';
 import type { NewReport, ReportStatus } from '../src/reports/types';
 
 // Demo data: synthetic reports so a newcomer sees a living site. Deterministic (a fixed seed, fixed ids),
@@ -165,5 +166,8 @@ export async function seedDemo(
     throw new Error('The demo seed refuses to run with NODE_ENV=production.');
   const reference = await loadReference(db);
   const reports = buildDemoReports(reference);
-  return db.transaction(async (trx) => (await insertReports(trx, reports)).newCount);
+  const added = await db.transaction(async (trx) => (await insertReports(trx, reports)).newCount);
+  // The public record's starter cases: a separate dataset, in its own tables and transaction.
+  await seedDemoCases(db, env);
+  return added;
 }

@@ -33,6 +33,10 @@ import type { runBuild } from './releases/run-in-worker';
 import { createReleases } from './releases/service';
 import { createModeration } from './moderation/service';
 import { publicRouter } from './public/routes';
+import { casesDeskRouter } from './cases/desk-routes';
+import { createCasePages } from './cases/pages';
+import { casesRouter } from './cases/routes';
+import { createCases } from './cases/service';
 import type { PublicSiteOptions } from './public/site';
 import type { Reference } from './reference/types';
 
@@ -103,6 +107,15 @@ export function createApp(deps: AppDeps): Express {
     deps.loginLimiter ??
     createLoginLimiter(deps.config.REDIS_URL ? { redis: new Redis(deps.config.REDIS_URL) } : {});
   const releaseJobs = createReleaseJobs({ db: deps.db, releases, logger: deps.logger, today });
+  // The public record: its own tables and service, read by no release and reading no report.
+  const cases = createCases({ db: deps.db, reference: deps.reference, today });
+  const casePages = createCasePages({
+    cases,
+    reference: deps.reference,
+    origin: deps.config.origin,
+    // Tests edit the record while the app runs, so they read its revision on every request.
+    options: { revisionTtlMs: deps.config.NODE_ENV === 'test' ? 0 : 1000 },
+  });
   const desk = {
     ...deps,
     accounts,
@@ -110,16 +123,21 @@ export function createApp(deps: AppDeps): Express {
     releases,
     releaseJobs,
     loginLimiter,
+    cases,
+    casePages,
     sessionSecret: deps.secrets.session,
   };
   // The desk's session, mounted once and only under /moderate: anonymous routes never see a session.
   app.use(['/moderate', '/es/moderate'], moderationSession(desk));
   const routers: Router[] = [
+    // Before the public site's router: its /api/v1 catch-all would answer /api/v1/cases with a 404.
+    casesRouter(desk),
     publicRouter(deps),
     intakeRouter(deps),
     accountsRouter(desk),
     moderationRouter(desk),
     releasesRouter(desk),
+    casesDeskRouter(desk),
   ];
   for (const router of routers) {
     app.use('/es', router);

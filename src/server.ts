@@ -38,6 +38,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const { seedDemo } = lazy<typeof import('../seeds/demo')>('../seeds/demo');
     const added = await seedDemo(database.db, config);
     logger.info({ reports: added }, 'loaded demo data into the empty database');
+  } else if (config.seedDemo) {
+    // A demo database from before the public record existed gets its starter cases (none if it has any).
+    const { seedDemoCases } = lazy<typeof import('../seeds/demo-cases')>('../seeds/demo-cases');
+    await seedDemoCases(database.db, config);
   }
   if (config.seedDemo) {
     const { DEMO_ADMIN_USERNAME, seedDemoAdmin } = lazy<typeof import('./accounts/demo')>('./accounts/demo');

@@ -99,6 +99,9 @@ function sendBody(
   });
 }
 
+/** Where built bodies are kept: the public site's caches, or another capability's of the same shape. */
+export type BodyCaches = Pick<PublicSite, 'pages' | 'files'>;
+
 /**
  * The address a page is known by: its route's pattern with the parameters filled in, under the language
  * prefix. Express matches paths without regard to case or a trailing slash, so /METHODOLOGY/ reaches the
@@ -113,7 +116,7 @@ function canonicalPath(req: Request): string | undefined {
   );
 }
 
-async function sendPage(req: Request, res: Response, site: PublicSite, result: PageResult): Promise<void> {
+async function sendPage(req: Request, res: Response, site: BodyCaches, result: PageResult): Promise<void> {
   // Pages are cached whole, language link included, and that link is built from the request's path: the
   // first visitor's spelling (/es/METHODOLOGY/) would be served to everyone. Any other spelling is sent
   // to the canonical address instead, so only canonical pages are ever rendered and cached.
@@ -141,7 +144,7 @@ async function sendPage(req: Request, res: Response, site: PublicSite, result: P
   );
 }
 
-async function sendFile(req: Request, res: Response, site: PublicSite, result: FileResult): Promise<void> {
+async function sendFile(req: Request, res: Response, site: BodyCaches, result: FileResult): Promise<void> {
   res.set('Content-Type', result.type);
   if (result.disposition) res.set('Content-Disposition', result.disposition);
   // Only the map images may be embedded by other sites; everything else keeps helmet's same-origin.
@@ -160,7 +163,7 @@ async function sendFile(req: Request, res: Response, site: PublicSite, result: F
 export function send(
   req: Request,
   res: Response,
-  site: PublicSite,
+  site: BodyCaches,
   result: PageResult | FileResult,
 ): Promise<void> {
   return result.kind === 'page' ? sendPage(req, res, site, result) : sendFile(req, res, site, result);

@@ -49,6 +49,8 @@ export interface ChoroplethOptions {
    * than carrying its path. Unset, every path is written in, as a standalone file needs.
    */
   shapesHref?: string;
+  /** A map that withholds nothing (the public record's): no "withheld" key in the legend. */
+  hideSuppressed?: boolean;
 }
 
 const FONT_STACK =
@@ -131,6 +133,7 @@ export function renderChoropleth(options: ChoroplethOptions): string {
     suppressedLabel,
     noDataLabel: labels.noData,
     showNoData,
+    hideSuppressed: options.hideSuppressed ?? false,
     hatchId: `${id}-hatch`,
     locale,
   });

@@ -18,6 +18,8 @@ export interface LegendInput {
   suppressedLabel: string;
   noDataLabel: string;
   showNoData: boolean;
+  /** Leave out the "withheld" key, for a map that withholds nothing (the public record's). */
+  hideSuppressed?: boolean;
   hatchId: string;
   locale: string;
 }
@@ -49,12 +51,14 @@ export function renderLegend(input: LegendInput): string {
   }
 
   const specialsTop = top + height + 30;
-  parts.push(
-    `<rect x="${LEGEND_LEFT}" y="${specialsTop}" width="${height}" height="${height}" fill="url(#${input.hatchId})" stroke="${NO_DATA_STROKE}" stroke-width="0.75"/>`,
-    `<text x="${LEGEND_LEFT + height + 6}" y="${fmt(specialsTop + height - 2)}">${escapeXml(input.suppressedLabel)}</text>`,
-  );
+  if (!input.hideSuppressed) {
+    parts.push(
+      `<rect x="${LEGEND_LEFT}" y="${specialsTop}" width="${height}" height="${height}" fill="url(#${input.hatchId})" stroke="${NO_DATA_STROKE}" stroke-width="0.75"/>`,
+      `<text x="${LEGEND_LEFT + height + 6}" y="${fmt(specialsTop + height - 2)}">${escapeXml(input.suppressedLabel)}</text>`,
+    );
+  }
   if (input.showNoData) {
-    const x = LEGEND_LEFT + 190;
+    const x = input.hideSuppressed ? LEGEND_LEFT : LEGEND_LEFT + 190;
     parts.push(
       `<rect x="${x}" y="${specialsTop}" width="${height}" height="${height}" fill="${NO_DATA_FILL}" stroke="${NO_DATA_STROKE}" stroke-width="0.75"/>`,
       `<text x="${x + height + 6}" y="${fmt(specialsTop + height - 2)}">${escapeXml(input.noDataLabel)}</text>`,
