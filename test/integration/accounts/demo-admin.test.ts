@@ -91,8 +91,9 @@ describe('an install that still has the once-published demo password', () => {
       sid_hash: 'a'.repeat(64),
       moderator_id: account.id,
       data: '{}',
-      idle_expires_at: new Date(Date.now() + 60_000),
-      absolute_expires_at: new Date(Date.now() + 60_000),
+      // Session times are kept to the minute (migrations/20261129000300).
+      idle_expires_at: new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 60_000),
+      absolute_expires_at: new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 60_000),
     });
 
     const replaced = await retirePublishedDemoPassword(second.db, options);

@@ -14,6 +14,7 @@ import { createModerator, signIn, TEST_SESSION_SECRET } from '../../support/desk
 import {
   encode,
   receiptOf,
+  moveStaged,
   reportIdOf,
   SESSION_SECRET,
   setUpIntake,
@@ -155,6 +156,7 @@ describe('keys the app creates', () => {
     const receipt = receiptOf(
       (await submitReport(testApp.app, validReport({ narrative: 'sealed to the new key' })).expect(200)).text,
     );
+    await moveStaged(database.db);
     const row = await database
       .db('reports')
       .where({ id: await reportIdOf(database.db, receipt) })
