@@ -1,6 +1,7 @@
 // What a release build comes to, in plain figures: the same summary for the CLI, the desk's preview page
 // and the stored job. Pure: no I/O.
 import type { GateFailure } from './disclosure/gate';
+import type { TableLoss } from './disclosure/loss';
 import type { ReleaseBuild } from './service';
 import { TABLES } from './tables';
 
@@ -15,15 +16,8 @@ export interface SummaryFailure {
   readonly max: number;
 }
 
-export interface TableSummary {
-  readonly table: string;
-  readonly cells: number;
-  readonly published: number;
-  readonly belowK: number;
-  readonly incrementBelowK: number;
-  readonly protecting: number;
-  readonly publishable: number;
-}
+/** One table's counts: published, and withheld by reason (see disclosure/loss.ts). */
+export type TableSummary = TableLoss;
 
 export interface BuildSummary {
   readonly cutoff: string;
