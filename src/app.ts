@@ -13,7 +13,7 @@ import { normalizeError, OperatorActionError } from './platform/errors';
 import { healthRouter } from './platform/health';
 import { securityTxtRouter } from './platform/security-txt';
 import { loadAssets } from './platform/assets';
-import { splitLangPath } from './platform/i18n';
+import { langPrefixes, splitLangPath } from './platform/i18n';
 import { localeFromPath } from './platform/locale';
 import type { Logger } from './platform/logger';
 import { securityHeaders } from './platform/security';
@@ -128,7 +128,7 @@ export function createApp(deps: AppDeps): Express {
     sessionSecret: deps.secrets.session,
   };
   // The desk's session, mounted once and only under /moderate: anonymous routes never see a session.
-  app.use(['/moderate', '/es/moderate'], moderationSession(desk));
+  app.use(['/moderate', ...langPrefixes().map((prefix) => `${prefix}/moderate`)], moderationSession(desk));
   const routers: Router[] = [
     // Before the public site's router: its /api/v1 catch-all would answer /api/v1/cases with a 404.
     casesRouter(desk),
@@ -139,8 +139,9 @@ export function createApp(deps: AppDeps): Express {
     releasesRouter(desk),
     casesDeskRouter(desk),
   ];
+  // Every language's prefix (one per catalog in locales/) before the default language's bare paths.
   for (const router of routers) {
-    app.use('/es', router);
+    for (const prefix of langPrefixes()) app.use(prefix, router);
     app.use('/', router);
   }
 
@@ -215,7 +216,7 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
     const titleKey = `errors.${status}.title`;
     const messageKey = appError.expose ? appError.message : `errors.${status}.message`;
     res.status(status).set('Cache-Control', 'no-store');
-    // JSON under /api and /es/api alike: scripts read the error, and the message is in the path's language.
+    // JSON under /api and /es/api (and every language's) alike: scripts read the error, and the message is in the path's language.
     if (splitLangPath(req.path).path.startsWith('/api/')) {
       res.json({
         error: { code: appError.code, message: res.locals.t?.(messageKey) ?? messageKey, requestId },

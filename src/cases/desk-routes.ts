@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { requireAdmin } from '../accounts/session';
 import { BadRequestError, NotFoundError } from '../platform/errors';
-import { localizedPath, type Lang } from '../platform/i18n';
+import { localizedPath, translateCount, type Lang } from '../platform/i18n';
 import type { Reference } from '../reference/types';
 import { caseFormModel, EMPTY_CASE, rawFromCase } from './desk-presenter';
 import type { CasePages } from './pages';
@@ -81,9 +81,7 @@ export function casesDeskRouter(deps: CasesDeskDeps): Router {
     res.render('cases/desk-list', {
       titleKey: 'cases.desk.title',
       done: done ? `cases.desk.done_${done}` : undefined,
-      countText: res.locals.t(found.total === 1 ? 'cases.list.count_one' : 'cases.list.count', {
-        n: found.total,
-      }),
+      countText: translateCount(res.locals.lang, 'cases.list.count', found.total),
       rows: found.cases.map((c) => {
         const view = caseView(c, res.locals.lang);
         return { ...view, editHref: `/moderate/cases/${c.id}`, sourceCount: c.sources.length };

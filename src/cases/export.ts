@@ -1,33 +1,28 @@
 import { stringify } from 'csv-stringify/sync';
 import { LANGS, translate, type Lang } from '../platform/i18n';
 import { neutralize } from '../public/csv';
-import { bilingual, type Labeler } from '../public/labels';
+import { allLanguages, type Labeler } from '../public/labels';
 import { UNKNOWN_OFFICE_KEY, type CaseFilter, type PublicCase, type SourceKind } from './types';
 
 // The public record as downloads: CSV (one line per source, the import file's shape plus ids, labels in
 // both languages and the retraction) and JSON (one object per case). Both are built from the same list
 // the pages show, in the same order, so a script and a reader see the same cases.
 
-export const CASES_CSV_COLUMNS = [
+// One label column per language served (state_label_en, state_label_es, state_label_pt, …): the columns
+// follow the catalogs in locales/, so a new language adds its columns without a code change.
+const labelled = (name: string): string[] => [name, ...LANGS.map((lang) => `${name}_label_${lang}`)];
+
+export const CASES_CSV_COLUMNS: readonly string[] = [
   'case_id',
   'case_url',
   'status',
   'month',
-  'state',
-  'state_label_en',
-  'state_label_es',
-  'field_office',
-  'field_office_label_en',
-  'field_office_label_es',
-  'action_types',
-  'action_types_label_en',
-  'action_types_label_es',
-  'activism_types',
-  'activism_types_label_en',
-  'activism_types_label_es',
-  'target_role',
-  'target_role_label_en',
-  'target_role_label_es',
+  ...labelled('state'),
+  ...labelled('field_office'),
+  ...labelled('action_types'),
+  ...labelled('activism_types'),
+  ...labelled('target_role'),
+  // The desk writes summaries and retraction reasons in English and Spanish only.
   'summary_en',
   'summary_es',
   'retracted_on',
@@ -37,48 +32,39 @@ export const CASES_CSV_COLUMNS = [
   'source_title',
   'source_publisher',
   'source_published',
-  'source_kind',
-  'source_kind_label_en',
-  'source_kind_label_es',
-] as const;
+  ...labelled('source_kind'),
+];
 
 const sourceKindLabels = (kind: SourceKind): Record<Lang, string> =>
-  Object.fromEntries(LANGS.map((lang) => [lang, translate(lang, `cases.source_kinds.${kind}`)])) as Record<
-    Lang,
-    string
-  >;
+  Object.fromEntries(LANGS.map((lang) => [lang, translate(lang, `cases.source_kinds.${kind}`)]));
 
 const codeLabels = (labeler: Labeler, kind: 'action_type' | 'activism_type', codes: string[]) =>
-  codes.map((code) => ({ code, label: bilingual(labeler, kind, code) }));
+  codes.map((code) => ({ code, label: allLanguages(labeler, kind, code) }));
 
 /** Every case as CSV, one line per source: formula-safe, UTF-8 with a BOM, CRLF (RFC 4180, Excel-ready). */
 export function casesCsv(cases: readonly PublicCase[], labeler: Labeler, origin: string): string {
   const rows = cases.flatMap((c) => {
-    const state = bilingual(labeler, 'state', c.state);
-    const office = c.fieldOffice ? bilingual(labeler, 'field_office', c.fieldOffice) : { en: '', es: '' };
+    const state = allLanguages(labeler, 'state', c.state);
+    const office = c.fieldOffice ? allLanguages(labeler, 'field_office', c.fieldOffice) : undefined;
+    const each = (pick: (lang: Lang) => string): string[] => LANGS.map(pick);
     const actions = codeLabels(labeler, 'action_type', c.actionTypes);
     const activism = codeLabels(labeler, 'activism_type', c.activismTypes);
-    const role = bilingual(labeler, 'target_role', c.targetRole);
+    const role = allLanguages(labeler, 'target_role', c.targetRole);
     const caseColumns = [
       String(c.id),
       `${origin}/cases/${c.id}`,
       c.retraction ? 'retracted' : 'documented',
       c.month.slice(0, 7),
       c.state,
-      state.en,
-      state.es,
+      ...each((lang) => state[lang] ?? ''),
       c.fieldOffice ?? '',
-      office.en,
-      office.es,
+      ...each((lang) => office?.[lang] ?? ''),
       c.actionTypes.join(';'),
-      actions.map((a) => a.label.en).join('; '),
-      actions.map((a) => a.label.es).join('; '),
+      ...each((lang) => actions.map((a) => a.label[lang] ?? '').join('; ')),
       c.activismTypes.join(';'),
-      activism.map((a) => a.label.en).join('; '),
-      activism.map((a) => a.label.es).join('; '),
+      ...each((lang) => activism.map((a) => a.label[lang] ?? '').join('; ')),
       c.targetRole,
-      role.en,
-      role.es,
+      ...each((lang) => role[lang] ?? ''),
       c.summaryEn,
       c.summaryEs ?? '',
       c.retraction?.on ?? '',
@@ -94,14 +80,13 @@ export function casesCsv(cases: readonly PublicCase[], labeler: Labeler, origin:
         source.publisher ?? '',
         source.publishedOn ?? '',
         source.kind,
-        kind.en,
-        kind.es,
+        ...each((lang) => kind[lang] ?? ''),
       ];
     });
   });
   // Desk-written text can start with "=", "+", "-" or "@": a spreadsheet must never run it as a formula.
   return stringify(
-    [[...CASES_CSV_COLUMNS], ...rows].map((row) => row.map(neutralize)),
+    [[...CASES_CSV_COLUMNS], ...rows].map((row) => row.map((value) => neutralize(value))),
     { bom: true, record_delimiter: 'windows' },
   );
 }
@@ -129,14 +114,14 @@ export function caseJson(c: PublicCase, labeler: Labeler, origin: string) {
     url: `${origin}/cases/${c.id}`,
     status: c.retraction ? 'retracted' : 'documented',
     month: c.month.slice(0, 7),
-    state: { code: c.state, label: bilingual(labeler, 'state', c.state) },
+    state: { code: c.state, label: allLanguages(labeler, 'state', c.state) },
     fieldOffice: {
       code: c.fieldOffice,
-      label: bilingual(labeler, 'field_office', c.fieldOffice ?? UNKNOWN_OFFICE_KEY),
+      label: allLanguages(labeler, 'field_office', c.fieldOffice ?? UNKNOWN_OFFICE_KEY),
     },
     actionTypes: codeLabels(labeler, 'action_type', c.actionTypes),
     activismTypes: codeLabels(labeler, 'activism_type', c.activismTypes),
-    targetRole: { code: c.targetRole, label: bilingual(labeler, 'target_role', c.targetRole) },
+    targetRole: { code: c.targetRole, label: allLanguages(labeler, 'target_role', c.targetRole) },
     summary: { en: c.summaryEn, es: c.summaryEs },
     retraction: c.retraction
       ? { on: c.retraction.on, reason: { en: c.retraction.reasonEn, es: c.retraction.reasonEs } }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
 import { NotFoundError } from '../platform/errors';
-import { localizedPath, translate, type Lang } from '../platform/i18n';
+import { intlLocale, localizedPath, translate, translateCount, type Lang } from '../platform/i18n';
 import { buildFingerprint, ByteLru } from '../public/cache';
 import { bodySize, type Body, type BodyCaches } from '../public/http';
 import type { FileResult, PageResult } from '../public/site';
@@ -117,8 +117,8 @@ export function createCasePages(deps: {
         filterSummary: presenter.filterSummary(filter, lang),
         form: presenter.filterForm(filter, years, lang),
         cases: found.cases.map((c) => presenter.caseView(c, lang)),
-        countText: translate(lang, found.total === 1 ? 'cases.list.count_one' : 'cases.list.count', {
-          n: found.total.toLocaleString(lang),
+        countText: translateCount(lang, 'cases.list.count', found.total, {
+          n: found.total.toLocaleString(intlLocale(lang)),
         }),
         range:
           pages > 1

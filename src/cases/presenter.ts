@@ -1,4 +1,4 @@
-import { longDate, translate, type Lang } from '../platform/i18n';
+import { LANGS, intlLocale, longDate, translate, type Lang } from '../platform/i18n';
 import { createLabeler, type Labeler } from '../public/labels';
 import { officesForState } from '../reference/lookup';
 import type { Reference } from '../reference/types';
@@ -8,17 +8,23 @@ import { UNKNOWN_OFFICE_KEY, type CaseFilter, type PublicCase } from './types';
 // from the public site's labeler (one set of labels everywhere); the desk's texts are shown as written,
 // marked with their language when the page's is missing.
 
-const monthFormats: Record<Lang, Intl.DateTimeFormat> = {
-  en: new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
-  es: new Intl.DateTimeFormat('es', { month: 'long', year: 'numeric', timeZone: 'UTC' }),
-};
+const monthFormats = new Map(
+  LANGS.map((lang) => [
+    lang,
+    new Intl.DateTimeFormat(intlLocale(lang), { month: 'long', year: 'numeric', timeZone: 'UTC' }),
+  ]),
+);
 
 /** "March 2025" · "marzo de 2025" from a first-of-month date. */
 export function monthLabel(month: string, lang: Lang): string {
-  return monthFormats[lang].format(new Date(`${month}T00:00:00Z`));
+  const format = monthFormats.get(lang) ?? monthFormats.get('en');
+  return format ? format.format(new Date(`${month}T00:00:00Z`)) : month.slice(0, 7);
 }
 
-/** The Spanish text when there is one on a Spanish page, otherwise the English, with its language. */
+/**
+ * The Spanish text when there is one on a Spanish page, otherwise the English, with its language: the desk
+ * writes in those two only, and a page in another language shows the English marked lang="en".
+ */
 function inLanguage(en: string, es: string | null, lang: Lang): { text: string; lang: Lang } {
   return lang === 'es' && es ? { text: es, lang: 'es' } : { text: en, lang: 'en' };
 }

@@ -1,4 +1,5 @@
-import { longDate, type Lang } from '../platform/i18n';
+import { intlLocale, longDate, type Lang } from '../platform/i18n';
+import { codeDefinition, codeLabel } from '../reference/names';
 import { codesOf, stateName } from '../reference/lookup';
 import type { CodeKind, Reference } from '../reference/types';
 import { FIRST_YEAR } from '../reports/coded-fields';
@@ -41,7 +42,7 @@ const GROUPS: {
 ];
 
 function collator(lang: Lang): Intl.Collator {
-  return new Intl.Collator(lang === 'es' ? 'es' : 'en');
+  return new Intl.Collator(intlLocale(lang));
 }
 
 /** Everything the report form template needs. */
@@ -87,7 +88,7 @@ export function formView(options: {
         })),
     }))
     .sort((a, b) => byName.compare(a.label, b.label));
-  const monthName = new Intl.DateTimeFormat(lang === 'es' ? 'es' : 'en', { month: 'long', timeZone: 'UTC' });
+  const monthName = new Intl.DateTimeFormat(intlLocale(lang), { month: 'long', timeZone: 'UTC' });
   const months: Option[] = Array.from({ length: 12 }, (_, index) => ({
     value: String(index + 1),
     label: monthName.format(new Date(Date.UTC(2000, index, 1))),
@@ -108,8 +109,8 @@ export function formView(options: {
       items: codesOf(reference, group.kind).map((code) => ({
         id: `${group.name}-${code.code}`,
         value: code.code,
-        label: lang === 'es' ? code.labelEs : code.labelEn,
-        hint: lang === 'es' ? code.definitionEs : code.definitionEn,
+        label: codeLabel(code, lang),
+        hint: codeDefinition(code, lang),
         checked: Array.isArray(chosen) ? chosen.includes(code.code) : chosen === code.code,
       })),
     };

@@ -1,6 +1,7 @@
 import type { AuditRow } from '../accounts/store';
-import type { Lang } from '../platform/i18n';
+import { intlLocale, type Lang } from '../platform/i18n';
 import { codesOf, officesForState, stateName } from '../reference/lookup';
+import { codeLabel as labelOf } from '../reference/names';
 import type { CodeKind, Reference } from '../reference/types';
 import { DECISION_REASONS } from '../reports/types';
 import type { OpenedReport } from './service';
@@ -10,8 +11,7 @@ import { QUEUE_STATUSES, type QueueFilter, type QueueItem } from './store';
 
 function codeLabel(reference: Reference, kind: CodeKind, code: string, lang: Lang): string {
   const found = reference.codes.find((c) => c.kind === kind && c.code === code);
-  if (!found) return code;
-  return lang === 'es' ? found.labelEs : found.labelEn;
+  return found ? labelOf(found, lang) : code;
 }
 
 function officeName(reference: Reference, code: string | null): string | null {
@@ -24,7 +24,7 @@ function placeOptions(reference: Reference, lang: Lang, state?: string, office?:
     states: reference.states
       .filter((s) => officesForState(reference, s.usps).length > 0)
       .map((s) => ({ value: s.usps, label: stateName(reference, s.usps, lang), selected: s.usps === state }))
-      .sort((a, b) => a.label.localeCompare(b.label, lang)),
+      .sort((a, b) => a.label.localeCompare(b.label, intlLocale(lang))),
     offices: reference.offices.map((o) => ({
       value: o.code,
       label: `${o.name} (${o.code})`,
@@ -77,7 +77,7 @@ export function reportView(reference: Reference, report: OpenedReport, lang: Lan
   const checkboxes = (kind: CodeKind, selected: string[]) =>
     codesOf(reference, kind).map((code) => ({
       value: code.code,
-      label: lang === 'es' ? code.labelEs : code.labelEn,
+      label: labelOf(code, lang),
       checked: selected.includes(code.code),
     }));
   return {
@@ -107,7 +107,7 @@ export function reportView(reference: Reference, report: OpenedReport, lang: Lan
       month: report.incidentMonth,
       roles: codesOf(reference, 'target_role').map((code) => ({
         value: code.code,
-        label: lang === 'es' ? code.labelEs : code.labelEn,
+        label: labelOf(code, lang),
         selected: code.code === report.targetRole,
       })),
       actions: checkboxes('action_type', report.actionTypes),

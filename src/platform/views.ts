@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import Handlebars from 'handlebars';
 import type { Assets } from './assets';
 import { fromRoot } from './paths';
-import { localizedPath, translate, type Lang } from './i18n';
+import { DEFAULT_LANG, isLang, localizedPath, translate, type Lang } from './i18n';
 
 // Server-rendered Handlebars. Templates and partials are compiled once; the layout wraps every page.
 // Everything is escaped: the page body reaches the layout as a SafeString, never through {{{ }}}, so a
@@ -25,7 +25,7 @@ function listTemplates(dir: string, prefix = ''): string[] {
 function langOf(options: Handlebars.HelperOptions): Lang {
   const data = options.data as { root?: { lang?: Lang } } | undefined;
   const root = data?.root;
-  return root?.lang === 'es' ? 'es' : 'en';
+  return isLang(root?.lang) ? root.lang : DEFAULT_LANG;
 }
 
 /** A Handlebars instance with the app's helpers: t (translate), href (localize a path), asset, eq. */
@@ -44,6 +44,7 @@ export function createHandlebars(assets: Assets): typeof Handlebars {
     'includes',
     (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item),
   );
+  // Text the desk writes in English and Spanish only: Spanish pages show the Spanish, all others the English.
   hbs.registerHelper('localized', function (en: unknown, es: unknown, options: Handlebars.HelperOptions) {
     return langOf(options) === 'es' ? es : en;
   });

@@ -1,4 +1,4 @@
-import { translate, type Lang } from '../platform/i18n';
+import { LANGS, translate, type Lang } from '../platform/i18n';
 import { TABLES, tableByName } from '../releases/tables';
 import type { ReleaseData } from './catalog';
 import {
@@ -10,7 +10,7 @@ import {
   type ChangeKind,
 } from './changes';
 import { downloadName, publicStatus, toCsv } from './csv';
-import { bilingual, type Labeler } from './labels';
+import { allLanguages, type Labeler } from './labels';
 import { formatCount } from './maps/format';
 import { tableId } from './tables-view';
 
@@ -44,16 +44,15 @@ function sortChanges(table: string, changes: readonly CellChange[], labeler: Lab
   });
 }
 
-export const CHANGES_COLUMNS = [
+// One label column per language served, following the catalogs in locales/.
+export const CHANGES_COLUMNS: readonly string[] = [
   'table',
   'dimension_1',
   'key_1',
-  'key_1_label_en',
-  'key_1_label_es',
+  ...LANGS.map((lang) => `key_1_label_${lang}`),
   'dimension_2',
   'key_2',
-  'key_2_label_en',
-  'key_2_label_es',
+  ...LANGS.map((lang) => `key_2_label_${lang}`),
   'previous_release',
   'previous_status',
   'previous_count',
@@ -62,7 +61,7 @@ export const CHANGES_COLUMNS = [
   'count',
   'difference',
   'change',
-] as const;
+];
 
 /** Every cell of every table in either release, with both statuses and counts and, where both releases published it, the difference. */
 export function changesCsv(
@@ -77,10 +76,10 @@ export function changesCsv(
       for (const change of sortChanges(table, changes, labeler, 'en')) {
         const key = (i: number): string[] => {
           const d = dims[i];
-          if (!d) return ['', '', '', ''];
+          if (!d) return ['', '', ...LANGS.map(() => '')];
           const value = change.keys[d] ?? '';
-          const both = bilingual(labeler, d, value);
-          return [d, value, both.en, both.es];
+          const labels = allLanguages(labeler, d, value);
+          return [d, value, ...LANGS.map((lang) => labels[lang] ?? '')];
         };
         const count = (n: number | null): string => (n === null ? '' : String(n));
         rows.push([

@@ -1,4 +1,5 @@
 import { translate, type Lang } from '../platform/i18n';
+import { codeDefinition, codeLabel } from '../reference/names';
 import { CODE_KINDS } from '../reference/types';
 import { TABLES } from '../releases/tables';
 import { csvColumns } from './csv';
@@ -18,8 +19,8 @@ export function codebookModel(labeler: Labeler, lang: Lang) {
       intro: translate(lang, `public.kinds.${kind}.intro`),
       codes: labeler.codes(kind).map((c) => ({
         code: c.code,
-        label: lang === 'es' ? c.labelEs : c.labelEn,
-        definition: lang === 'es' ? c.definitionEs : c.definitionEn,
+        label: codeLabel(c, lang),
+        definition: codeDefinition(c, lang),
       })),
     })),
     tables: TABLES.map((t) => ({

@@ -1,8 +1,10 @@
 import { stringify } from 'csv-stringify/sync';
+import { LANGS } from '../platform/i18n';
+import { codeDefinition, codeLabel } from '../reference/names';
 import type { Reference } from '../reference/types';
 import type { ReleaseCell } from '../releases/audit';
 import { tableByName } from '../releases/tables';
-import { bilingual, type Labeler } from './labels';
+import { allLanguages, type Labeler } from './labels';
 
 // Downloads as CSV: RFC 4180 (CRLF, quotes only where needed), UTF-8 with a byte-order mark because
 // Excel reads UTF-8 without one as the local code page and garbles every accent. The header is a
@@ -19,10 +21,13 @@ export function publicStatus(status: ReleaseCell['status']): PublicStatus {
   return status === 'published' ? 'published' : 'withheld';
 }
 
-/** The header of a table's CSV: key columns, then English and Spanish labels, then count and status. */
+/**
+ * The header of a table's CSV: key columns, then a label column per language served (English first, then
+ * each catalog in locales/), then count and status.
+ */
 export function csvColumns(table: string): string[] {
   const dims = tableByName(table).dimensions;
-  return [...dims, ...dims.flatMap((d) => [`${d}_label_en`, `${d}_label_es`]), 'count', 'status'];
+  return [...dims, ...dims.flatMap((d) => LANGS.map((lang) => `${d}_label_${lang}`)), 'count', 'status'];
 }
 
 // A spreadsheet runs a cell starting with one of these as a formula ("CSV injection"). Labels come from
@@ -74,8 +79,8 @@ export function tableCsv(table: string, cells: readonly ReleaseCell[], labeler: 
   const rows = sorted.map((cell) => {
     const keys = dims.map((d) => cell.keys[d] ?? '');
     const labels = dims.flatMap((d) => {
-      const both = bilingual(labeler, d, cell.keys[d] ?? '');
-      return [both.en, both.es];
+      const labels = allLanguages(labeler, d, cell.keys[d] ?? '');
+      return LANGS.map((lang) => labels[lang] ?? '');
     });
     // Suppressed: an empty count, never a zero or a placeholder that a formula could mistake for one.
     const count = cell.status === 'published' && cell.value !== null ? String(cell.value) : '';
@@ -84,21 +89,26 @@ export function tableCsv(table: string, cells: readonly ReleaseCell[], labeler: 
   return toCsv([csvColumns(table), ...rows]);
 }
 
-export const CODEBOOK_COLUMNS = [
+/** The codebook's columns: kind, code, position, then a label and a definition column per language. */
+export const CODEBOOK_COLUMNS: readonly string[] = [
   'kind',
   'code',
   'position',
-  'label_en',
-  'label_es',
-  'definition_en',
-  'definition_es',
-] as const;
+  ...LANGS.map((lang) => `label_${lang}`),
+  ...LANGS.map((lang) => `definition_${lang}`),
+];
 
-/** Every code of the four lists with labels and definitions in both languages. */
+/** Every code of the four lists with labels and definitions in every language served. */
 export function codebookCsv(reference: Reference): string {
   const rows = [...reference.codes]
     .sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.position - b.position))
-    .map((c) => [c.kind, c.code, String(c.position), c.labelEn, c.labelEs, c.definitionEn, c.definitionEs]);
+    .map((c) => [
+      c.kind,
+      c.code,
+      String(c.position),
+      ...LANGS.map((lang) => codeLabel(c, lang)),
+      ...LANGS.map((lang) => codeDefinition(c, lang)),
+    ]);
   return toCsv([[...CODEBOOK_COLUMNS], ...rows]);
 }
 

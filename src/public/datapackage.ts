@@ -1,4 +1,4 @@
-import { translate } from '../platform/i18n';
+import { LANGS, englishLanguageName, translate } from '../platform/i18n';
 import type { Reference } from '../reference/types';
 import { CODE_KINDS, TABLES, UNKNOWN_OFFICE, type Dimension } from '../releases/tables';
 import type { ReleaseData } from './catalog';
@@ -101,12 +101,12 @@ function tableFields(table: string, reference: Reference, threshold: number): Fi
   return csvColumns(table).map((column): Field => {
     const dim = dims.find((d) => d === column);
     if (dim) return keyField(dim, reference);
-    const label = /^(.+)_label_(en|es)$/.exec(column);
+    const label = /^(.+)_label_([a-z]{2,3}(?:-[A-Za-z0-9]+)?)$/.exec(column);
     if (label)
       return {
         name: column,
         type: 'string',
-        description: `The label of \`${label[1]}\` in ${label[2] === 'en' ? 'English' : 'Spanish'}.`,
+        description: `The label of \`${label[1]}\` in ${englishLanguageName(label[2] ?? 'en')}.`,
         constraints: { required: true },
       };
     if (column === 'count')
@@ -138,6 +138,12 @@ const CSV_RESOURCE = {
   dialect: { delimiter: ',', lineTerminator: '\r\n', quoteChar: '"', doubleQuote: true, header: true },
 } as const;
 
+function fieldOf(fields: Record<string, Field>, column: string): Field {
+  const field = fields[column];
+  if (!field) throw new Error(`no schema for codebook column ${column}`);
+  return field;
+}
+
 function codebookResource() {
   const text = (name: string, description: string): Field => ({
     name,
@@ -145,7 +151,7 @@ function codebookResource() {
     description,
     constraints: { required: true },
   });
-  const fields: Record<(typeof CODEBOOK_COLUMNS)[number], Field> = {
+  const fields: Record<string, Field> = {
     kind: { ...text('kind', 'Which code list.'), constraints: { required: true, enum: [...CODE_KINDS] } },
     code: text('code', 'The code, as the tables use it. Codes never change; new ones may be added.'),
     position: {
@@ -154,18 +160,21 @@ function codebookResource() {
       description: 'Display order within the list.',
       constraints: { required: true },
     },
-    label_en: text('label_en', 'Label in English.'),
-    label_es: text('label_es', 'Label in Spanish.'),
-    definition_en: text('definition_en', 'Definition in English.'),
-    definition_es: text('definition_es', 'Definition in Spanish.'),
+    // One label and one definition per language served, as the CSV has them.
+    ...Object.fromEntries(
+      LANGS.flatMap((lang) => [
+        [`label_${lang}`, text(`label_${lang}`, `Label in ${englishLanguageName(lang)}.`)],
+        [`definition_${lang}`, text(`definition_${lang}`, `Definition in ${englishLanguageName(lang)}.`)],
+      ]),
+    ),
   };
   return {
     name: 'codebook',
     path: 'codebook.csv',
     title: 'Codebook',
-    description: 'Every code of the four code lists with labels and definitions in English and Spanish.',
+    description: `Every code of the four code lists with labels and definitions in ${LANGS.map(englishLanguageName).join(', ')}.`,
     ...CSV_RESOURCE,
-    schema: { fields: CODEBOOK_COLUMNS.map((c) => fields[c]), primaryKey: ['kind', 'code'] },
+    schema: { fields: CODEBOOK_COLUMNS.map((c) => fieldOf(fields, c)), primaryKey: ['kind', 'code'] },
   };
 }
 

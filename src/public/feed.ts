@@ -1,10 +1,10 @@
-import { localizedPath, otherLang, translate, type Lang } from '../platform/i18n';
+import { LANGS, localizedPath, translate, type Lang } from '../platform/i18n';
 import type { ReleaseRecord } from '../releases/store';
 import { escapeXml } from './maps/svg';
 
 // An Atom feed of the releases (/data/releases.atom, /es/data/releases.atom), so people can follow new
 // releases in any feed reader without an account. Written in the feed's language, with links to each
-// release in both languages. Releases carry dates, not times: every timestamp is midnight UTC.
+// release in every language. Releases carry dates, not times: every timestamp is midnight UTC.
 
 const ATOM_NS = 'http://www.w3.org/2005/Atom';
 
@@ -19,8 +19,9 @@ function link(attributes: Record<string, string>): string {
 }
 
 function entry(record: ReleaseRecord, lang: Lang, origin: string): string {
-  const other = otherLang(lang);
+  const others = LANGS.filter((candidate) => candidate !== lang);
   const page = `/data/releases/${record.label}`;
+  // Release notes are written in English and Spanish only; other languages read the English.
   const notes = lang === 'es' ? record.notesEs : record.notesEn;
   const summary = [
     translate(lang, 'public.feed.entry_summary', { cutoff: record.cutoff, k: record.threshold }),
@@ -40,12 +41,14 @@ function entry(record: ReleaseRecord, lang: Lang, origin: string): string {
       hreflang: lang,
       href: `${origin}${localizedPath(lang, page)}`,
     }),
-    link({
-      rel: 'alternate',
-      type: 'text/html',
-      hreflang: other,
-      href: `${origin}${localizedPath(other, page)}`,
-    }),
+    ...others.map((other) =>
+      link({
+        rel: 'alternate',
+        type: 'text/html',
+        hreflang: other,
+        href: `${origin}${localizedPath(other, page)}`,
+      }),
+    ),
     link({
       rel: 'related',
       type: 'application/json',
@@ -60,7 +63,7 @@ function entry(record: ReleaseRecord, lang: Lang, origin: string): string {
 
 /** The Atom feed of every release, newest first, in one language. */
 export function releasesFeed(records: readonly ReleaseRecord[], lang: Lang, origin: string): string {
-  const other = otherLang(lang);
+  const others = LANGS.filter((candidate) => candidate !== lang);
   const self = `${origin}${localizedPath(lang, '/data/releases.atom')}`;
   // With no release yet the feed still exists, so people can subscribe before the first one.
   const updated = records[0] ? stamp(records[0].publishedOn) : '1970-01-01T00:00:00Z';
@@ -78,18 +81,20 @@ export function releasesFeed(records: readonly ReleaseRecord[], lang: Lang, orig
       hreflang: lang,
       href: `${origin}${localizedPath(lang, '/data/releases')}`,
     }),
-    link({
-      rel: 'alternate',
-      type: 'text/html',
-      hreflang: other,
-      href: `${origin}${localizedPath(other, '/data/releases')}`,
-    }),
-    link({
-      rel: 'alternate',
-      type: 'application/atom+xml',
-      hreflang: other,
-      href: `${origin}${localizedPath(other, '/data/releases.atom')}`,
-    }),
+    ...others.flatMap((other) => [
+      link({
+        rel: 'alternate',
+        type: 'text/html',
+        hreflang: other,
+        href: `${origin}${localizedPath(other, '/data/releases')}`,
+      }),
+      link({
+        rel: 'alternate',
+        type: 'application/atom+xml',
+        hreflang: other,
+        href: `${origin}${localizedPath(other, '/data/releases.atom')}`,
+      }),
+    ]),
     `<author><name>Represalia</name><uri>${escapeXml(origin)}</uri></author>`,
     `<rights>${escapeXml(translate(lang, 'public.feed.rights'))}</rights>`,
     ...records.map((record) => entry(record, lang, origin)),

@@ -1,17 +1,16 @@
 import type { Lang } from '../platform/i18n';
+import { officeName, stateName } from '../reference/names';
 import type { Reference } from '../reference/types';
 
 /** What the home page shows: the field offices and the places each covers, in the page's language. */
 export function homeView(reference: Reference, lang: Lang) {
-  const nameOf = new Map(
-    reference.states.map((state) => [state.usps, lang === 'es' ? state.nameEs : state.nameEn]),
-  );
+  const nameOf = new Map(reference.states.map((state) => [state.usps, stateName(state, lang)]));
   return {
     officeCount: reference.offices.length,
     placeCount: reference.states.length,
     offices: reference.offices.map((office) => ({
       code: office.code,
-      name: office.name,
+      name: officeName(office, lang),
       city: office.city,
       places: office.states.map((usps) => nameOf.get(usps) ?? usps).join(', '),
     })),

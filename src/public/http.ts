@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Request, Response } from 'express';
-import { localizedPath } from '../platform/i18n';
+import { languageLinks } from '../platform/i18n';
 import { answerIfFresh, type Freshness } from './cache';
 import type { FileResult, PageResult, PublicSite } from './site';
 
@@ -122,12 +122,13 @@ async function sendPage(req: Request, res: Response, site: BodyCaches, result: P
   // to the canonical address instead, so only canonical pages are ever rendered and cached.
   const canonical = canonicalPath(req);
   const [requested = '', query] = req.originalUrl.split(/\?(.*)/s, 2);
-  if (canonical !== undefined && requested !== canonical && !(canonical === '/es/' && requested === '/es')) {
+  // A language's home answers at /es as well as /es/ (canonical), without a redirect.
+  if (canonical !== undefined && requested !== canonical && canonical !== `${requested}/`) {
     res.redirect(301, query === undefined ? canonical : `${canonical}?${query}`);
     return;
   }
-  // The twin link keeps the canonical query, so a filtered map links to the same map in the other language.
-  res.locals.twinHref = localizedPath(res.locals.twinLang, res.locals.pagePath) + result.query;
+  // The twin links keep the canonical query, so a filtered map links to the same map in the other languages.
+  res.locals.languages = languageLinks(res.locals.lang, res.locals.pagePath, result.query);
   res.type('html');
   await sendBody(
     req,

@@ -2,7 +2,7 @@ import type { ReleaseCell } from '../releases/audit';
 import type { ReleaseRecord } from '../releases/store';
 import { TABLES, tableByName } from '../releases/tables';
 import { publicStatus } from './csv';
-import { bilingual, type Labeler } from './labels';
+import { allLanguages, type Labeler } from './labels';
 import { citation } from './release-view';
 
 // The API's JSON (/api/v1/…): the same cells as the CSV downloads, with labels in both languages, and
@@ -55,7 +55,7 @@ export function tableJson(
     threshold: record.threshold,
     cells: cells.map((cell) => ({
       keys: Object.fromEntries(dims.map((d) => [d, cell.keys[d] ?? ''])),
-      labels: Object.fromEntries(dims.map((d) => [d, bilingual(labeler, d, cell.keys[d] ?? '')])),
+      labels: Object.fromEntries(dims.map((d) => [d, allLanguages(labeler, d, cell.keys[d] ?? '')])),
       count: cell.status === 'published' ? cell.value : null,
       status: publicStatus(cell.status),
     })),

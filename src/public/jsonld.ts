@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { DEFAULT_LANG, LANGS, localizedPath } from '../platform/i18n';
 import { TABLES } from '../releases/tables';
 import type { ReleaseRecord } from '../releases/store';
 import { LICENCE } from './datapackage';
@@ -26,13 +27,15 @@ export function datasetJsonLd(record: ReleaseRecord, origin: string) {
     name: `Represalia: retaliation by U.S. immigration enforcement against activists, release ${record.label}`,
     description: `Counts of approved, anonymously sent reports of retaliation by U.S. immigration enforcement against people who defend immigrants' rights, by state or territory, ICE field office, year, quarter, action type, activism type, target and evidence, counting reports approved by ${record.cutoff}. Only disclosure-controlled aggregates are published: a count below ${record.threshold}, and any count that could reveal one, is withheld.`,
     url: page,
-    sameAs: `${origin}/es/data/releases/${record.label}`,
+    sameAs: LANGS.filter((lang) => lang !== DEFAULT_LANG).map(
+      (lang) => `${origin}${localizedPath(lang, `/data/releases/${record.label}`)}`,
+    ),
     identifier: page,
     version: record.label,
     datePublished: record.publishedOn,
     license: LICENCE.path,
     isAccessibleForFree: true,
-    inLanguage: ['en', 'es'],
+    inLanguage: [...LANGS],
     keywords: ['immigration enforcement', 'retaliation', 'ICE', 'activists', 'civil liberties'],
     creator: organization,
     publisher: organization,

@@ -1,4 +1,5 @@
-import { LANGS, translate, type Lang } from '../platform/i18n';
+import { LANGS, intlLocale, translate, type Lang } from '../platform/i18n';
+import { codeLabel, officeName, stateName } from '../reference/names';
 import type { Code, Reference } from '../reference/types';
 import { UNKNOWN_OFFICE, isCodeKind, type Dimension } from '../releases/tables';
 
@@ -14,13 +15,14 @@ export interface Labeler {
   codes(kind: Dimension): readonly Code[];
 }
 
-const collators: Record<Lang, Intl.Collator> = {
-  en: new Intl.Collator('en'),
-  es: new Intl.Collator('es'),
-};
+const collators = new Map(LANGS.map((lang) => [lang, new Intl.Collator(intlLocale(lang))]));
 
 const EARLIER = /^before-(\d{4})$/;
 const QUARTER = /^(\d{4})-Q([1-4])$/;
+
+function collator(lang: Lang): Intl.Collator {
+  return collators.get(lang) ?? new Intl.Collator(intlLocale(lang));
+}
 
 /** Builds the labeler from the reference data loaded at start-up. */
 export function createLabeler(reference: Reference): Labeler {
@@ -46,11 +48,13 @@ export function createLabeler(reference: Reference): Labeler {
     switch (dimension) {
       case 'state': {
         const state = states.get(key);
-        return state ? (lang === 'es' ? state.nameEs : state.nameEn) : key;
+        return state ? stateName(state, lang) : key;
       }
-      case 'field_office':
+      case 'field_office': {
         if (key === UNKNOWN_OFFICE) return translate(lang, 'public.labels.unknown_office');
-        return offices.get(key)?.name ?? key;
+        const office = offices.get(key);
+        return office ? officeName(office, lang) : key;
+      }
       case 'year':
       case 'quarter':
         return periodLabel(key, lang);
@@ -59,7 +63,7 @@ export function createLabeler(reference: Reference): Labeler {
       case 'evidence_type':
       case 'target_role': {
         const code = codes.get(`${dimension}|${key}`);
-        return code ? (lang === 'es' ? code.labelEs : code.labelEn) : key;
+        return code ? codeLabel(code, lang) : key;
       }
     }
   }
@@ -79,7 +83,7 @@ export function createLabeler(reference: Reference): Labeler {
     const last = (k: string): number => (dimension === 'field_office' && k === UNKNOWN_OFFICE ? 1 : 0);
     return list.sort(
       (a, b) =>
-        last(a) - last(b) || collators[lang].compare(label(dimension, a, lang), label(dimension, b, lang)),
+        last(a) - last(b) || collator(lang).compare(label(dimension, a, lang), label(dimension, b, lang)),
     );
   }
 
@@ -90,10 +94,7 @@ export function createLabeler(reference: Reference): Labeler {
   };
 }
 
-/** Both languages' labels of a key, for downloads that carry English and Spanish side by side. */
-export function bilingual(labeler: Labeler, dimension: Dimension, key: string): Record<Lang, string> {
-  return Object.fromEntries(LANGS.map((lang) => [lang, labeler.label(dimension, key, lang)])) as Record<
-    Lang,
-    string
-  >;
+/** Every language's label of a key, for downloads that carry them side by side (one column per catalog). */
+export function allLanguages(labeler: Labeler, dimension: Dimension, key: string): Record<Lang, string> {
+  return Object.fromEntries(LANGS.map((lang) => [lang, labeler.label(dimension, key, lang)]));
 }

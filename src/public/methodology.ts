@@ -1,4 +1,5 @@
 import type { Lang } from '../platform/i18n';
+import { officeName as officeNameIn, stateName } from '../reference/names';
 import type { Reference } from '../reference/types';
 import { BOUNDARY_SOURCE } from './datapackage';
 import { homeView } from './home';
@@ -9,8 +10,8 @@ import { BOUNDARY_DECIMALS, BOUNDARY_SIMPLIFICATION_KM2 } from './maps/boundarie
 
 /** The methodology page in one language; `threshold` is the latest release's k, or the configured one. */
 export function methodologyModel(reference: Reference, lang: Lang, threshold: number) {
-  const nameOf = new Map(reference.states.map((s) => [s.usps, lang === 'es' ? s.nameEs : s.nameEn]));
-  const officeName = new Map(reference.offices.map((o) => [o.code, o.name]));
+  const nameOf = new Map(reference.states.map((s) => [s.usps, stateName(s, lang)]));
+  const officeName = new Map(reference.offices.map((o) => [o.code, officeNameIn(o, lang)]));
   const splits = new Map<string, Set<string>>();
   for (const county of reference.splitCounties) {
     const offices = splits.get(county.state) ?? new Set<string>();

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { longDate, translate, type Lang } from '../platform/i18n';
+import { localizedPath, longDate, translate, type Lang } from '../platform/i18n';
 import { TABLES } from '../releases/tables';
 import type { ReleaseRecord } from '../releases/store';
 import type { ReleaseData } from './catalog';
@@ -30,7 +30,7 @@ export function citation(record: ReleaseRecord, lang: Lang, origin: string): str
   return translate(lang, 'public.release.citation', {
     label: record.label,
     date: record.publishedOn,
-    url: `${origin}${lang === 'es' ? '/es' : ''}/data/releases/${record.label}`,
+    url: `${origin}${localizedPath(lang, `/data/releases/${record.label}`)}`,
   });
 }
 

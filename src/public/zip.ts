@@ -1,5 +1,5 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
-import { translate } from '../platform/i18n';
+import { LANGS, translate, type Lang } from '../platform/i18n';
 import type { Reference } from '../reference/types';
 import { TABLES } from '../releases/tables';
 import type { ReleaseData } from './catalog';
@@ -7,14 +7,15 @@ import { codebookCsv, csvColumns, downloadName, tableCsv } from './csv';
 import type { Labeler } from './labels';
 
 // One file with everything a researcher needs to cite a release offline: every table as CSV, the
-// codebook, the Frictionless data package descriptor, and a README in both languages. Entries are dated
+// codebook, the Frictionless data package descriptor, and a README in every language. Entries are dated
 // to the publication date, not today, so the same release always zips to the same bytes (and the same
 // ETag holds across servers).
 
-/** The README of a release's ZIP, English then Spanish. */
+/** The README of a release's ZIP, English first, then every other language served. */
 export function readme(data: ReleaseData): string {
   const { record } = data;
-  const section = (lang: 'en' | 'es'): string => {
+  const section = (lang: Lang): string => {
+    // Release notes are written in English and Spanish only; other languages' sections carry the English.
     const notes = lang === 'es' ? record.notesEs : record.notesEn;
     return [
       translate(lang, 'public.readme.title', { label: record.label }),
@@ -34,7 +35,7 @@ export function readme(data: ReleaseData): string {
       ...(notes ? ['', notes] : []),
     ].join('\r\n');
   };
-  return `${section('en')}\r\n\r\n----\r\n\r\n${section('es')}\r\n`;
+  return `${LANGS.map(section).join('\r\n\r\n----\r\n\r\n')}\r\n`;
 }
 
 /** The ZIP of a release: every table, the codebook, the data package descriptor and the README. */

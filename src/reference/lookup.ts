@@ -1,3 +1,5 @@
+import type { Lang } from '../platform/i18n';
+import { stateName as localStateName } from './names';
 import type { Code, CodeKind, Reference } from './types';
 
 /** The offices that cover a state: one settles the question, several need a county or "don't know". */
@@ -11,8 +13,7 @@ export function codesOf(reference: Reference, kind: CodeKind): Code[] {
 }
 
 /** The state's name in the page's language. */
-export function stateName(reference: Reference, usps: string, lang: 'en' | 'es'): string {
+export function stateName(reference: Reference, usps: string, lang: Lang): string {
   const state = reference.states.find((candidate) => candidate.usps === usps);
-  if (!state) return usps;
-  return lang === 'es' ? state.nameEs : state.nameEn;
+  return state ? localStateName(state, lang) : usps;
 }

@@ -4,11 +4,11 @@ import type { Code, CodeKind, FieldOffice, OfficeArea, Reference, SplitCounty, S
 /** Reads all reference tables, mapped from snake_case rows in this one place. */
 export async function loadReference(db: Db): Promise<Reference> {
   const [stateRows, officeRows, areaRows, countyRows, codeRows] = await Promise.all([
-    db('states').select('usps', 'name_en', 'name_es', 'fips', 'type').orderBy('name_en'),
+    db('states').select('usps', 'name_en', 'fips', 'type').orderBy('name_en'),
     db('field_offices').select('code', 'name', 'city', 'state', 'lat', 'lon').orderBy('name'),
     db('field_office_areas').select('office', 'state', 'whole_state').orderBy(['office', 'state']),
     db('aor_split_counties').select('county_fips', 'county_name', 'state', 'office').orderBy(['county_name', 'county_fips']),
-    db('codes').select('*').orderBy(['kind', 'position']),
+    db('codes').select('kind', 'code', 'position', 'label_en', 'definition_en').orderBy(['kind', 'position']),
   ]);
   const areas: OfficeArea[] = areaRows.map((row: Record<string, unknown>) => ({
     office: String(row.office),
@@ -18,7 +18,6 @@ export async function loadReference(db: Db): Promise<Reference> {
   const states: State[] = stateRows.map((row: Record<string, unknown>) => ({
     usps: String(row.usps),
     nameEn: String(row.name_en),
-    nameEs: String(row.name_es),
     fips: String(row.fips),
     type: row.type as State['type'],
   }));
@@ -42,9 +41,7 @@ export async function loadReference(db: Db): Promise<Reference> {
     code: String(row.code),
     position: Number(row.position),
     labelEn: String(row.label_en),
-    labelEs: String(row.label_es),
     definitionEn: String(row.definition_en),
-    definitionEs: String(row.definition_es),
   }));
   return { states, offices, areas, splitCounties, codes };
 }

@@ -3,10 +3,12 @@
 export const CODE_KINDS = ['action_type', 'activism_type', 'evidence_type', 'target_role'] as const;
 export type CodeKind = (typeof CODE_KINDS)[number];
 
+// Names and labels in other languages than English live in the catalogs (locales/<lang>.json, keys
+// reference.*), so a language is one file: see names.ts. The English ones here are the database's.
+
 export interface State {
   usps: string;
   nameEn: string;
-  nameEs: string;
   fips: string;
   type: 'state' | 'district' | 'territory';
 }
@@ -41,9 +43,7 @@ export interface Code {
   code: string;
   position: number;
   labelEn: string;
-  labelEs: string;
   definitionEn: string;
-  definitionEs: string;
 }
 
 export interface Reference {

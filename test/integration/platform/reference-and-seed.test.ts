@@ -1,5 +1,6 @@
 import { buildDemoReports, seedDemo } from '../../../seeds/demo';
 import { loadReference } from '../../../src/reference/store';
+import { LANGS, message } from '../../../src/platform/i18n';
 import { officesForState } from '../../../src/reference/lookup';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 
@@ -21,9 +22,37 @@ describe('reference data loaded by migrations', () => {
         .filter((kind, i, all) => all.indexOf(kind) === i)
         .sort(),
     ).toEqual(['action_type', 'activism_type', 'evidence_type', 'target_role']);
-    for (const code of reference.codes) {
-      expect(code.labelEs.length * code.definitionEs.length).toBeGreaterThan(0);
+  });
+
+  it('has every code and state named in every catalog, as the database holds them in English and Spanish', async () => {
+    // The catalogs (locales/*.json, reference.*) are what pages show; the database's columns are what the
+    // migrations loaded from reference/*.csv. They must say the same, or a page and a download disagree.
+    const codes = await database
+      .db('codes')
+      .select('kind', 'code', 'label_en', 'label_es', 'definition_en', 'definition_es');
+    for (const code of codes) {
+      const key = `reference.codes.${code.kind}.${code.code}`;
+      expect({ key, en: message('en', `${key}.label`), es: message('es', `${key}.label`) }).toEqual({
+        key,
+        en: code.label_en,
+        es: code.label_es,
+      });
+      expect({ key, en: message('en', `${key}.definition`), es: message('es', `${key}.definition`) }).toEqual(
+        { key, en: code.definition_en, es: code.definition_es },
+      );
+      for (const lang of LANGS) expect(message(lang, `${key}.label`)?.trim()).toBeTruthy();
     }
+    const states = await database.db('states').select('usps', 'name_en', 'name_es');
+    for (const state of states) {
+      const key = `reference.states.${state.usps}`;
+      expect({ key, en: message('en', key), es: message('es', key) }).toEqual({
+        key,
+        en: state.name_en,
+        es: state.name_es,
+      });
+    }
+    const offices = await database.db('field_offices').select('code', 'name');
+    for (const office of offices) expect(message('en', `reference.offices.${office.code}`)).toBe(office.name);
   });
 
   it('splits Texas among five offices, California among three and New York between two, by county', async () => {

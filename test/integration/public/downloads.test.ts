@@ -89,7 +89,9 @@ describe('GET /data/releases/:label/:table.csv', () => {
     const rows: Record<string, string>[] = parse(text, { columns: true, bom: true });
     const hostile = rows.find((r) => r.action_type === 'zz_formula')!;
     expect(hostile.action_type_label_en).toBe(`'=HYPERLINK("http://evil.example","click")`);
-    expect(hostile.action_type_label_es).toBe(`'@SUM(A1:A9)`);
+    // No catalog names the code (labels in other languages live in locales/), so every language's
+    // column carries the database's English label, neutralized the same way.
+    expect(hostile.action_type_label_es).toBe(`'=HYPERLINK("http://evil.example","click")`);
   });
 
   it('answers 404 for an unknown table or release, and 400 for any parameter', async () => {

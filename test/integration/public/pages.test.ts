@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { codeDefinition, codeLabel } from '../../../src/reference/names';
 import { loadReference } from '../../../src/reference/store';
 import type { Reference } from '../../../src/reference/types';
 import { buildTestApp, type TestApp } from '../../support/app';
@@ -191,8 +192,8 @@ describe('with two releases', () => {
       expect(english.text).toContain(`<span class="code">${code.code}</span>`);
       expect(english.text).toContain(escape(code.labelEn));
       expect(english.text).toContain(escape(code.definitionEn));
-      expect(spanish.text).toContain(escape(code.labelEs));
-      expect(spanish.text).toContain(escape(code.definitionEs));
+      expect(spanish.text).toContain(escape(codeLabel(code, 'es')));
+      expect(spanish.text).toContain(escape(codeDefinition(code, 'es')));
     }
     expect(english.text).toContain('state_by_action_type');
   });

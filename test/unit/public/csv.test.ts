@@ -85,9 +85,7 @@ describe('tableCsv', () => {
           code: 'zz',
           position: 99,
           labelEn: '=HYPERLINK("http://evil.example","x")',
-          labelEs: '@SUM(1)',
           definitionEn: '-2',
-          definitionEs: '+3',
         },
       ],
     };
@@ -98,10 +96,11 @@ describe('tableCsv', () => {
     );
     const [row] = parseCsv(text);
     expect(row!.action_type_label_en).toBe(`'=HYPERLINK("http://evil.example","x")`);
-    expect(row!.action_type_label_es).toBe(`'@SUM(1)`);
+    // No catalog knows the code yet, so every language shows the English label, neutralized too.
+    expect(row!.action_type_label_es).toBe(`'=HYPERLINK("http://evil.example","x")`);
     const codebook = parseCsv(codebookCsv(hostile)).find((r) => r.code === 'zz')!;
     expect(codebook.definition_en).toBe(`'-2`);
-    expect(codebook.definition_es).toBe(`'+3`);
+    expect(codebook.definition_es).toBe(`'-2`);
   });
 
   it('sorts periods by time with the earlier bucket first', () => {

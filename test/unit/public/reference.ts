@@ -12,19 +12,14 @@ const rows = (file: string): Row[] =>
 
 /** Reference data from the repository's CSV files. */
 export function loadTestReference(): Reference {
-  const statesEs = new Map(rows('states_es.csv').map((r) => [r.usps!, r.name_es!]));
   const stateRows = rows('states.csv');
   const fipsToUsps = new Map(stateRows.map((r) => [r.fips!, r.usps!]));
   const splits = rows('aor_split_counties.csv');
-  const definitionsEs = new Map(
-    rows('taxonomy_es.csv').map((r) => [`${r.kind}/${r.code}`, r.definition_es!]),
-  );
   const positions = new Map<string, number>();
   return {
     states: stateRows.map((r) => ({
       usps: r.usps!,
       nameEn: r.name!,
-      nameEs: statesEs.get(r.usps!) ?? r.name!,
       fips: r.fips!,
       type: r.type as 'state',
     })),
@@ -52,9 +47,7 @@ export function loadTestReference(): Reference {
         code: r.code!,
         position,
         labelEn: r.label_en!,
-        labelEs: r.label_es!,
         definitionEn: r.definition_en!,
-        definitionEs: definitionsEs.get(`${r.kind}/${r.code}`) ?? '',
       };
     }),
   };

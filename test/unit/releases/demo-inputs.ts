@@ -23,7 +23,6 @@ function referenceFromCsv(): Reference {
   const states = readCsv('states.csv').map((r) => ({
     usps: r.usps!,
     nameEn: r.name!,
-    nameEs: r.name!,
     fips: r.fips!,
     type: r.type as 'state',
   }));
@@ -50,9 +49,7 @@ function referenceFromCsv(): Reference {
       code: r.code!,
       position: at,
       labelEn: '',
-      labelEs: '',
       definitionEn: '',
-      definitionEs: '',
     };
   });
   return { states, offices, areas, splitCounties: [], codes };
