@@ -1,11 +1,24 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-// The package exports only the `.js` subpath. It is an ES module: Node >= 20.19 loads it through
+// The package exports only the `.js` subpaths. They are ES modules: Node >= 20.19 loads them through
 // require(), and jest transforms @scure (jest.config.js), so the CommonJS build works in both.
-import { wordlist } from '@scure/bip39/wordlists/english.js';
+import { wordlist as czech } from '@scure/bip39/wordlists/czech.js';
+import { wordlist as english } from '@scure/bip39/wordlists/english.js';
+import { wordlist as french } from '@scure/bip39/wordlists/french.js';
+import { wordlist as italian } from '@scure/bip39/wordlists/italian.js';
+import { wordlist as portuguese } from '@scure/bip39/wordlists/portuguese.js';
+import { wordlist as spanish } from '@scure/bip39/wordlists/spanish.js';
 
-// A receipt is 8 words from the 2048-word BIP39 English list: 8 × 11 = 88 bits of entropy, enough
-// that guessing a live receipt is hopeless even without the rate limits, and short enough to copy
-// onto paper. The canonical form is the lowercase words joined by hyphens.
+// A receipt is 8 words from a 2048-word BIP39 list: 8 × 11 = 88 bits of entropy, enough that guessing a
+// live receipt is hopeless even without the rate limits, and short enough to copy onto paper. It is drawn
+// from the list of the page's language (English, Spanish, Portuguese, French, Italian, Czech; any other
+// language gets English), because words of one's own language are easier to copy, read back and
+// remember. The list is the only thing a receipt says about its reporter: the page's language, nothing
+// more (docs/threat-model.md, "Receipts").
+//
+// The canonical form (what is hashed) is the words in lowercase without accents, joined by hyphens: the
+// Spanish and French lists stay 2048 distinct words once accents are dropped (checked below), so a
+// reporter who types "arbol" for "árbol" still opens their report, and entropy is unchanged. English
+// receipts issued before other lists existed are canonical as they were, so their hashes still match.
 
 export const RECEIPT_WORD_COUNT = 8;
 export const RECEIPT_ENTROPY_BITS = RECEIPT_WORD_COUNT * 11;
@@ -19,21 +32,69 @@ export const MAX_RECEIPT_INPUT_LENGTH = 300;
 const HASH_DOMAIN = Buffer.from('represalia:receipt-hash:v1\0', 'utf8');
 
 const SEPARATOR = '-';
-const WORD_INDEX: ReadonlyMap<string, number> = new Map(wordlist.map((word, index) => [word, index]));
-const MIN_WORD_LENGTH = Math.min(...wordlist.map((word) => word.length));
-const MAX_WORD_LENGTH = Math.max(...wordlist.map((word) => word.length));
 
-// Refuse to start on a changed dependency: the entropy argument needs exactly 2048 distinct a-z words.
-if (
-  wordlist.length !== 2048 ||
-  WORD_INDEX.size !== 2048 ||
-  !wordlist.every((word) => /^[a-z]+$/.test(word))
-) {
-  throw new Error('The BIP39 English word list is not the expected 2048 distinct lowercase words.');
+/** Lowercase, without accents, compatibility forms or invisible characters: how words are compared. */
+function fold(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\p{M}\p{Cf}]/gu, '')
+    .toLowerCase();
 }
 
-/** Returns a new receipt in canonical form: 8 words drawn uniformly from the list with the OS CSPRNG. */
-export function generateReceipt(): string {
+interface WordList {
+  /** The words as the list spells them (with accents), as a receipt is shown. */
+  words: readonly string[];
+  /** Folded word → index in the list. */
+  index: ReadonlyMap<string, number>;
+  minLength: number;
+  maxLength: number;
+}
+
+function wordList(name: string, decomposed: readonly string[]): WordList {
+  // The package stores the lists decomposed (NFKD, as BIP39 specifies); show the composed spelling.
+  const words = decomposed.map((word) => word.normalize('NFC'));
+  const folded = words.map(fold);
+  const index = new Map(folded.map((word, i) => [word, i]));
+  // Refuse to start on a changed dependency: the entropy argument needs 2048 distinct a-z words after
+  // folding, and folding must never merge two words (or a typed word would open the wrong receipt).
+  if (words.length !== 2048 || index.size !== 2048 || !folded.every((word) => /^[a-z]+$/.test(word))) {
+    throw new Error(
+      `The BIP39 ${name} word list is not 2048 distinct words of a-z once accents are dropped.`,
+    );
+  }
+  return {
+    words,
+    index,
+    minLength: Math.min(...folded.map((word) => word.length)),
+    maxLength: Math.max(...folded.map((word) => word.length)),
+  };
+}
+
+// Only lists in the Latin alphabet: a receipt typed back is compared as a-z letters. The Japanese,
+// Korean and Chinese lists would need their own input rules; those languages get the English list.
+const LISTS: ReadonlyMap<string, WordList> = new Map([
+  ['en', wordList('English', english)],
+  ['es', wordList('Spanish', spanish)],
+  ['pt', wordList('Portuguese', portuguese)],
+  ['fr', wordList('French', french)],
+  ['it', wordList('Italian', italian)],
+  ['cs', wordList('Czech', czech)],
+]);
+const ENGLISH = LISTS.get('en') as WordList;
+
+/** The word list a page language issues receipts from: its own when BIP39 has one, else English. */
+export function receiptLanguage(pageLang: string): string {
+  const primary = pageLang.toLowerCase().split('-')[0] ?? '';
+  return LISTS.has(primary) ? primary : 'en';
+}
+
+/**
+ * Returns a new receipt for a page in `pageLang`: 8 words drawn uniformly from that language's list with
+ * the OS CSPRNG, spelled as the list spells them (accents included) and joined by hyphens. For English
+ * that is already the canonical form; normalizeReceipt gives the canonical form of any.
+ */
+export function generateReceipt(pageLang = 'en'): string {
+  const list = LISTS.get(receiptLanguage(pageLang)) ?? ENGLISH;
   // 11 random bytes are exactly 88 bits, read as eight 11-bit indices: uniform with no rejection
   // because 2048 is a power of two.
   const bytes = randomBytes(RECEIPT_ENTROPY_BITS / 8);
@@ -45,7 +106,7 @@ export function generateReceipt(): string {
     bits += 8;
     if (bits >= 11) {
       bits -= 11;
-      words.push(wordAt((buffered >>> bits) & 0x7ff));
+      words.push(wordAt(list, (buffered >>> bits) & 0x7ff));
       buffered &= (1 << bits) - 1;
     }
   }
@@ -54,25 +115,48 @@ export function generateReceipt(): string {
 
 /**
  * Turns whatever a reporter typed into the canonical receipt, or null when it is not exactly 8 known
- * words; never throws, whatever the input.
+ * words of one list; never throws, whatever the input. Every list is tried, so a receipt opens its
+ * status from any language's site.
  *
  * Forgiving by design, because a reporter copying from paper or a phone must not be locked out:
  * case is ignored; accents, compatibility forms (full-width letters) and invisible characters (soft
  * hyphens, zero-width spaces) are dropped; any run of other non-letters (spaces, tabs, newlines,
  * hyphens, en-dashes, dots, commas, digits from a numbered list) separates words. Words typed
  * without a separator are accepted only when the letters split into 8 known words in exactly one
- * way; an ambiguous run ("add" + "ict..." vs "addict...") returns null rather than a guess.
+ * way; an ambiguous run ("add" + "ict..." vs "addict...", or two lists reading it differently)
+ * returns null rather than a guess.
  */
 export function normalizeReceipt(input: unknown): string | null {
   if (typeof input !== 'string' || input.length > MAX_RECEIPT_INPUT_LENGTH) return null;
-  const runs = input
-    .normalize('NFKD')
-    .replace(/[\p{M}\p{Cf}]/gu, '')
-    .toLowerCase()
+  const runs = fold(input)
     .split(/[^a-z]+/)
     .filter((run) => run.length > 0);
-  const words = segment(runs);
-  return words === null ? null : words.join(SEPARATOR);
+  if (runs.length > RECEIPT_WORD_COUNT) return null;
+  let found: string | null = null;
+  for (const list of LISTS.values()) {
+    const words = segment(runs, list);
+    if (words === null) continue;
+    const canonical = words.join(SEPARATOR);
+    // The same words in two lists (a word both lists share) are the same receipt; two readings are not.
+    if (found !== null && found !== canonical) return null;
+    found = canonical;
+  }
+  return found;
+}
+
+/**
+ * A canonical receipt spelled as a language's list spells it (accents restored), for showing; words the
+ * list does not hold are shown as they are.
+ */
+export function displayReceipt(canonical: string, pageLang: string): string {
+  const list = LISTS.get(receiptLanguage(pageLang)) ?? ENGLISH;
+  return canonical
+    .split(SEPARATOR)
+    .map((word) => {
+      const at = list.index.get(word);
+      return at === undefined ? word : wordAt(list, at);
+    })
+    .join(SEPARATOR);
 }
 
 /**
@@ -102,8 +186,8 @@ function assertSecret(secret: Buffer): void {
   }
 }
 
-function wordAt(index: number): string {
-  const word = wordlist[index];
+function wordAt(list: WordList, index: number): string {
+  const word = list.words[index];
   if (word === undefined) throw new RangeError(`No word at index ${index}.`);
   return word;
 }
@@ -111,12 +195,13 @@ function wordAt(index: number): string {
 // Splits letter runs into exactly RECEIPT_WORD_COUNT known words, or null when there is no split or
 // more than one. A word never spans two runs. Runs that are already single words (the usual case)
 // cost one lookup each; otherwise a small dynamic programme counts splits, capped at 2.
-function segment(runs: string[]): string[] | null {
+function segment(runs: string[], list: WordList): string[] | null {
+  const { index, minLength, maxLength } = list;
   if (runs.length > RECEIPT_WORD_COUNT) return null;
-  if (runs.length === RECEIPT_WORD_COUNT) return runs.every((run) => WORD_INDEX.has(run)) ? runs : null;
+  if (runs.length === RECEIPT_WORD_COUNT) return runs.every((run) => index.has(run)) ? runs : null;
 
   const text = runs.join('');
-  if (text.length > RECEIPT_WORD_COUNT * MAX_WORD_LENGTH) return null;
+  if (text.length > RECEIPT_WORD_COUNT * maxLength) return null;
   // runEnd[i]: where the run containing position i ends, so no word crosses a separator.
   const runEnd: number[] = [];
   for (const run of runs) {
@@ -134,8 +219,8 @@ function segment(runs: string[]): string[] | null {
     const limit = runEnd[pos] ?? n;
     for (let k = 1; k <= K; k += 1) {
       let count = 0;
-      for (let length = MIN_WORD_LENGTH; length <= MAX_WORD_LENGTH && pos + length <= limit; length += 1) {
-        if (!WORD_INDEX.has(text.slice(pos, pos + length))) continue;
+      for (let length = minLength; length <= maxLength && pos + length <= limit; length += 1) {
+        if (!index.has(text.slice(pos, pos + length))) continue;
         count += ways[(pos + length) * (K + 1) + k - 1] ?? 0;
       }
       ways[pos * (K + 1) + k] = Math.min(count, 2);
@@ -147,9 +232,9 @@ function segment(runs: string[]): string[] | null {
   let pos = 0;
   for (let k = K; k > 0; k -= 1) {
     const limit = runEnd[pos] ?? n;
-    for (let length = MIN_WORD_LENGTH; length <= MAX_WORD_LENGTH && pos + length <= limit; length += 1) {
+    for (let length = minLength; length <= maxLength && pos + length <= limit; length += 1) {
       const candidate = text.slice(pos, pos + length);
-      if (WORD_INDEX.has(candidate) && (ways[(pos + length) * (K + 1) + k - 1] ?? 0) > 0) {
+      if (index.has(candidate) && (ways[(pos + length) * (K + 1) + k - 1] ?? 0) > 0) {
         words.push(candidate);
         pos += length;
         break;

@@ -6,6 +6,7 @@ import { ForbiddenError } from '../platform/errors';
 import type { Secrets } from '../platform/secrets';
 import type { Reference } from '../reference/types';
 import { isSameOriginRequest } from './form-token';
+import { receiptLanguage } from './receipt';
 import type { LoadSheddingOptions } from '../platform/load-shedding';
 import { createIntakeLimits, DEFAULT_RATE_LIMITS, type RateLimitSettings } from './limits';
 import { memoryNonceStore, redisNonceStore, type NonceStore } from './nonces';
@@ -92,9 +93,13 @@ export function intakeRouter(deps: IntakeRouterDeps): Router {
     if (!form.ok) return renderForm(res, 422, { values: form.values, errors: form.errors });
     if (!token.ok)
       return renderForm(res, 422, { values: form.values, notice: 'intake.notice.token_expired' });
-    const receipt = await intake.submit(form.data, token);
+    const receipt = await intake.submit(form.data, token, res.locals.lang);
     if (!receipt) return renderForm(res, 422, { values: form.values, notice: 'intake.notice.token_used' });
-    noStore(res, 200).render('intake/receipt', { titleKey: 'intake.receipt.title', receipt });
+    noStore(res, 200).render('intake/receipt', {
+      titleKey: 'intake.receipt.title',
+      receipt,
+      receiptLang: receiptLanguage(res.locals.lang),
+    });
   });
 
   router.get('/status', (_req, res) => renderLookup(res, 200));

@@ -158,12 +158,21 @@ export function createIntake(deps: IntakeDeps) {
     /**
      * Stages a valid report with its codes, receipt hash and sealed narrative as one opaque row and
      * returns the receipt, shown once (promise 7: only after the row is committed); null when the form's
-     * token was already spent. The daily move makes it a report.
+     * token was already spent. The daily move makes it a report. The receipt's words come from the list
+     * of the page's language and are returned as that list spells them; only their canonical form (no
+     * accents) is hashed, and nothing stores which language it was.
      */
-    async submit(answers: ReportAnswers, token: { nonce: string; expiresAt: Date }): Promise<string | null> {
+    async submit(
+      answers: ReportAnswers,
+      token: { nonce: string; expiresAt: Date },
+      pageLang = 'en',
+    ): Promise<string | null> {
       const desk = await deskKey(deps.db);
       return once(token, async () => {
-        const receipt = generateReceipt();
+        const shown = generateReceipt(pageLang);
+        const receipt = normalizeReceipt(shown);
+        // A receipt just drawn is 8 hyphenated words of one list: it always normalizes.
+        if (receipt === null) throw new Error('a generated receipt did not normalize');
         const reporterKey = await deriveReporterKeyPair(receipt, secret);
         const narrativeSealed = answers.narrative === null ? null : await seal(answers.narrative, desk);
         const lookup = stagedLookup(receipt, 0, secret);
@@ -188,7 +197,7 @@ export function createIntake(deps: IntakeDeps) {
         );
         // Slot 0 of a fresh 88-bit receipt is free; a collision would be a broken random generator.
         if (!(await insertStaged(deps.db, { lookup, sealed: row }))) throw new Error('receipt collision');
-        return receipt;
+        return shown;
       });
     },
 

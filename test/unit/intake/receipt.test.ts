@@ -12,7 +12,7 @@ import {
 } from '../../../src/intake/receipt';
 
 const secret = randomBytes(32);
-const receiptFormat = /^[a-z]{3,8}(-[a-z]{3,8}){7}$/;
+const receiptFormat = /^[a-z]{3,9}(-[a-z]{3,9}){7}$/;
 const known = new Set(wordlist);
 
 const anyWord = fc.constantFrom(...wordlist);
