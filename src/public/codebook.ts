@@ -1,4 +1,4 @@
-import { translate, type Lang } from '../platform/i18n';
+import { LANGS, translate, type Lang } from '../platform/i18n';
 import { codeDefinition, codeLabel } from '../reference/names';
 import { CODE_KINDS } from '../reference/types';
 import { TABLES } from '../releases/tables';
@@ -23,6 +23,8 @@ export function codebookModel(labeler: Labeler, lang: Lang) {
         definition: codeDefinition(c, lang),
       })),
     })),
+    // One label column per language served: …_label_en, …_label_es, …
+    labelColumns: LANGS.map((language) => `…_label_${language}`),
     tables: TABLES.map((t) => ({
       name: t.name,
       title: translate(lang, `public.tables.${t.name}.title`),

@@ -22,6 +22,8 @@ export interface ReleaseHeader {
   withheld: string;
   citation: string;
   notes: string;
+  /** The notes' language: the desk writes them in English and Spanish only. */
+  notesLang: Lang;
   href: string;
 }
 
@@ -47,6 +49,7 @@ export function releaseHeader(record: ReleaseRecord, lang: Lang, origin: string)
     withheld: translate(lang, 'public.withheld'),
     citation: citation(record, lang, origin),
     notes: lang === 'es' ? record.notesEs : record.notesEn,
+    notesLang: lang === 'es' ? 'es' : 'en',
     href: path,
   };
 }

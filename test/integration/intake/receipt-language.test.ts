@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { wordlist as portuguese } from '@scure/bip39/wordlists/portuguese.js';
 import { wordlist as spanish } from '@scure/bip39/wordlists/spanish.js';
 import { LANGS } from '../../../src/platform/i18n';
 import type { TestDatabase } from '../../support/database';
@@ -58,6 +59,17 @@ describe('a receipt in the reporter’s language', () => {
       }
     }
     expect(await reportIdOf(database.db, typed)).toBeDefined();
+  });
+
+  it('gives a Portuguese reporter eight Portuguese words that open the status page from the English site', async () => {
+    const response = await submitReport(testApp.app, validReport(), 'pt').expect(200);
+    expect(response.text).toContain('<html lang="pt">');
+    expect(response.text).toMatch(/<p class="receipt" lang="pt"/);
+    const receipt = receiptOf(response.text);
+    const words = new Set(portuguese);
+    expect(receipt.split('-').every((word) => words.has(word))).toBe(true);
+    const page = await openStatus(receipt.toUpperCase().replaceAll('-', ' '), 'en').expect(200);
+    expect(page.text).toContain('class="intake-status');
   });
 
   it('still gives an English reporter English words', async () => {

@@ -162,7 +162,14 @@ describe('GET /data/releases/:label/datapackage.json', () => {
     const schema = json.resources.find((r) => r.name === 'by_state')!.schema!;
     const csv = (await request(testApp.app).get('/data/releases/2026-Q3/by_state.csv')).text;
     const lines = csv.split('\r\n');
-    const [, , , count] = lines[1]!.split(',');
+    // The count column follows one label column per language.
+    const count =
+      lines[1]!.split(',')[
+        lines[0]!
+          .replace(/^\ufeff/, '')
+          .split(',')
+          .indexOf('count')
+      ];
     expect(validateCsv(csv, schema).length).toBe(0);
     expect(validateCsv(csv.replace('count,status', 'n,status'), schema)).not.toEqual([]);
     expect(

@@ -1,3 +1,4 @@
+import { LANGS } from '../../../src/platform/i18n';
 import { parse } from 'csv-parse/sync';
 import { unzipSync, strFromU8 } from 'fflate';
 import request from 'supertest';
@@ -56,7 +57,7 @@ describe('GET /data/releases/:label/:table.csv', () => {
     const header = Object.keys(rows[0]!);
     expect(header).toEqual([
       ...dims,
-      ...dims.flatMap((d) => [`${d}_label_en`, `${d}_label_es`]),
+      ...dims.flatMap((d) => LANGS.map((lang) => `${d}_label_${lang}`)),
       'count',
       'status',
     ]);

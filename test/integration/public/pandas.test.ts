@@ -1,3 +1,4 @@
+import { LANGS } from '../../../src/platform/i18n';
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
@@ -82,7 +83,12 @@ describeWithPandas('the pandas snippet on /data', () => {
       dtype: string;
       rows: [string, number | null, string][];
     };
-    expect(result.columns).toEqual(['state', 'state_label_en', 'state_label_es', 'count', 'status']);
+    expect(result.columns).toEqual([
+      'state',
+      ...LANGS.map((lang) => `state_label_${lang}`),
+      'count',
+      'status',
+    ]);
     expect(result.dtype).toBe('Int64');
     const stored = await loadReleaseCells(database.db, release.record.id, 'by_state');
     const expected = stored.map((c) => [

@@ -19,9 +19,9 @@ const english = loadCatalog('en');
 const catalogs = new Map(LANGS.map((lang) => [lang, loadCatalog(lang)]));
 
 describe('the catalogs in locales/', () => {
-  it('are one language each, English first, and include at least English and Spanish', () => {
+  it('are one language each, English first, and include at least English, Spanish and Portuguese', () => {
     expect(LANGS[0]).toBe(DEFAULT_LANG);
-    expect(LANGS).toEqual(expect.arrayContaining(['en', 'es']));
+    expect(LANGS).toEqual(expect.arrayContaining(['en', 'es', 'pt']));
     expect(readdirSync(path.resolve(__dirname, '../../../locales')).length).toBe(LANGS.length);
   });
 
@@ -101,6 +101,8 @@ describe('language in the URL', () => {
   it('maps each page to its twin and back, for every language', () => {
     expect(localizedPath('es', '/')).toBe('/es/');
     expect(localizedPath('es', '/report')).toBe('/es/report');
+    expect(localizedPath('pt', '/report')).toBe('/pt/report');
+    expect(splitLangPath('/pt')).toEqual({ lang: 'pt', path: '/' });
     expect(localizedPath('en', '/report')).toBe('/report');
     expect(localizedPath('xx', '/report')).toBe('/report');
     expect(splitLangPath('/es/report')).toEqual({ lang: 'es', path: '/report' });
@@ -141,6 +143,10 @@ describe('translate', () => {
     expect(translateCount('en', 'cases.list.count', 2)).toBe(translate('en', 'cases.list.count', { n: 2 }));
     expect(translateCount('es', 'cases.list.count', 1)).toBe(
       translate('es', 'cases.list.count_one', { n: 1 }),
+    );
+    // Portuguese (Brazil) treats 0 as singular ("0 caso"), English as plural ("0 cases").
+    expect(translateCount('pt', 'cases.list.count', 0)).toBe(
+      translate('pt', 'cases.list.count_one', { n: 0 }),
     );
     expect(translateCount('en', 'cases.list.count', 0)).toBe(translate('en', 'cases.list.count', { n: 0 }));
   });
