@@ -217,12 +217,14 @@ function segment(runs: string[], list: WordList): string[] | null {
   ways[n * (K + 1)] = 1;
   for (let pos = n - 1; pos >= 0; pos -= 1) {
     const limit = runEnd[pos] ?? n;
+    // The word lengths that start here, looked up once rather than once per k (six lists are tried).
+    const lengths: number[] = [];
+    for (let length = minLength; length <= maxLength && pos + length <= limit; length += 1) {
+      if (index.has(text.slice(pos, pos + length))) lengths.push(length);
+    }
     for (let k = 1; k <= K; k += 1) {
       let count = 0;
-      for (let length = minLength; length <= maxLength && pos + length <= limit; length += 1) {
-        if (!index.has(text.slice(pos, pos + length))) continue;
-        count += ways[(pos + length) * (K + 1) + k - 1] ?? 0;
-      }
+      for (const length of lengths) count += ways[(pos + length) * (K + 1) + k - 1] ?? 0;
       ways[pos * (K + 1) + k] = Math.min(count, 2);
     }
   }
