@@ -36,6 +36,8 @@ export function loadCatalog(lang: Lang, dir: string = fromRoot('locales')): Cata
   return map;
 }
 
+const knownLanguages = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
 /** The languages whose catalogs are in a folder: the default first, then the others in tag order. */
 export function discoverLangs(dir: string = fromRoot('locales')): Lang[] {
   const found = readdirSync(dir)
@@ -43,6 +45,12 @@ export function discoverLangs(dir: string = fromRoot('locales')): Lang[] {
     .filter((lang): lang is string => lang !== undefined)
     .sort();
   if (!found.includes(DEFAULT_LANG)) throw new Error(`locales/${DEFAULT_LANG}.json is missing.`);
+  // A tag becomes a path prefix: locales/map.json or api.json would shadow /map or /api, so only a
+  // language Intl knows by name may be one.
+  const unknown = found.filter((lang) => knownLanguages.of(lang) === undefined);
+  if (unknown.length > 0) {
+    throw new Error(`locales/: ${unknown.map((lang) => `${lang}.json`).join(', ')} is not a language tag.`);
+  }
   return [DEFAULT_LANG, ...found.filter((lang) => lang !== DEFAULT_LANG)];
 }
 

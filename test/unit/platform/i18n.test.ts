@@ -91,6 +91,12 @@ describe('a language from one file', () => {
     expect(discoverLangs(dir)).toEqual(['en', 'fr', 'pt-BR']);
   });
 
+  it('refuses a catalog whose name is no language, so it can never shadow a page such as /map', () => {
+    writeFileSync(path.join(dir, 'map.json'), '{}');
+    expect(() => discoverLangs(dir)).toThrow(/map\.json is not a language tag/);
+    rmSync(path.join(dir, 'map.json'));
+  });
+
   it('refuses a folder without the English catalog every other falls back to', () => {
     rmSync(path.join(dir, 'en.json'));
     expect(() => discoverLangs(dir)).toThrow(/en\.json/);
