@@ -5,7 +5,7 @@ import { allLanguages, type Labeler } from '../public/labels';
 import { UNKNOWN_OFFICE_KEY, type CaseFilter, type PublicCase, type SourceKind } from './types';
 
 // The public record as downloads: CSV (one line per source, the import file's shape plus ids, labels in
-// both languages and the retraction) and JSON (one object per case). Both are built from the same list
+// every language and the retraction) and JSON (one object per case). Both are built from the same list
 // the pages show, in the same order, so a script and a reader see the same cases.
 
 // One label column per language served (state_label_en, state_label_es, state_label_pt, …): the columns
@@ -91,7 +91,7 @@ export function casesCsv(cases: readonly PublicCase[], labeler: Labeler, origin:
   );
 }
 
-/** Every case as the API's JSON, with both languages' labels and each case's address. */
+/** Every case as the API's JSON, with every language's labels and each case's address. */
 export function casesJson(
   cases: readonly PublicCase[],
   labeler: Labeler,

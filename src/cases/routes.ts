@@ -13,7 +13,7 @@ import {
 } from './params';
 import type { CasePages } from './pages';
 
-// The public record's public routes, in both languages (app.ts mounts them at / and /es, before the public
+// The public record's public routes, in every language (app.ts mounts them at / and each language prefix, before the public
 // site's router, whose /api/v1 catch-all would otherwise answer /api/v1/cases). Anonymous: no session, no
 // cookie. Pages and files go out through the public site's sender: cached per revision, compressed as the
 // client accepts, and answered 304 when the client holds the current version.

@@ -5,7 +5,7 @@ import { publicStatus } from './csv';
 import { allLanguages, type Labeler } from './labels';
 import { citation } from './release-view';
 
-// The API's JSON (/api/v1/…): the same cells as the CSV downloads, with labels in both languages, and
+// The API's JSON (/api/v1/…): the same cells as the CSV downloads, with labels in every language, and
 // links so a script can walk from the list of releases to every table.
 
 /** One release as the API describes it. */

@@ -3,7 +3,7 @@ import { codeLabel, officeName, stateName } from '../reference/names';
 import type { Code, Reference } from '../reference/types';
 import { UNKNOWN_OFFICE, isCodeKind, type Dimension } from '../releases/tables';
 
-// Labels and order for every dimension key a release can hold, in either language, built once from the
+// Labels and order for every dimension key a release can hold, in every language, built once from the
 // reference data. A key the reference does not know is shown as itself rather than failing the page.
 
 export interface Labeler {

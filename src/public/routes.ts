@@ -74,7 +74,7 @@ export function publicRouter(deps: PublicDeps): Router {
     await send(req, res, site, await site.releaseList(res.locals.lang));
   });
 
-  // Follow new releases in a feed reader: the feed in the page's language, linking both languages.
+  // Follow new releases in a feed reader: the feed in the page's language, linking every language.
   router.get('/data/releases.atom', async (req, res) => {
     parseQuery(NoQuery, req.query);
     await send(req, res, site, await site.feed(res.locals.lang));
