@@ -145,21 +145,6 @@ export function normalizeReceipt(input: unknown): string | null {
 }
 
 /**
- * A canonical receipt spelled as a language's list spells it (accents restored), for showing; words the
- * list does not hold are shown as they are.
- */
-export function displayReceipt(canonical: string, pageLang: string): string {
-  const list = LISTS.get(receiptLanguage(pageLang)) ?? ENGLISH;
-  return canonical
-    .split(SEPARATOR)
-    .map((word) => {
-      const at = list.index.get(word);
-      return at === undefined ? word : wordAt(list, at);
-    })
-    .join(SEPARATOR);
-}
-
-/**
  * Returns the keyed hash stored in place of a receipt (HMAC-SHA-256 with the server secret), so the
  * database alone cannot be used to test guesses or link a receipt to a report.
  */

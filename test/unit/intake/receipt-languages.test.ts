@@ -6,7 +6,6 @@ import { wordlist as portuguese } from '@scure/bip39/wordlists/portuguese.js';
 import { wordlist as spanish } from '@scure/bip39/wordlists/spanish.js';
 import {
   RECEIPT_WORD_COUNT,
-  displayReceipt,
   generateReceipt,
   hashReceipt,
   normalizeReceipt,
@@ -86,7 +85,6 @@ describe('normalizeReceipt across languages', () => {
     expect(normalizeReceipt('ABACO NACAR buho  pequeno canon lamina zafiro anejo')).toBe(canonical);
     expect(normalizeReceipt('abaco-nacar-buho-pequeño-cañon-lámina-zafiro-anejo')).toBe(canonical);
     expect(normalizeReceipt('abaconacarbuhopequenocanonlaminazafiroanejo')).toBe(canonical);
-    expect(displayReceipt(canonical, 'es')).toBe(shown);
   });
 
   it.each(Object.entries(LISTS))(
@@ -119,19 +117,21 @@ describe('normalizeReceipt across languages', () => {
     },
   );
 
-  it.each(Object.keys(LISTS))('gives back the %s page’s spelling of a canonical receipt', (lang) => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1000 }), () => {
-        const shown = generateReceipt(lang);
-        const canonical = normalizeReceipt(shown);
-        expect(canonical).not.toBeNull();
-        expect(displayReceipt(canonical ?? '', lang)).toBe(shown);
-        // The canonical form is language-free: the same on every site, so any site opens it.
-        expect(normalizeReceipt(canonical)).toBe(canonical);
-      }),
-      { numRuns: 200 },
-    );
-  });
+  it.each(Object.keys(LISTS))(
+    'reads a %s receipt back as it was shown, and its canonical form as itself',
+    (lang) => {
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 1000 }), () => {
+          const shown = generateReceipt(lang);
+          const canonical = normalizeReceipt(shown);
+          expect(canonical).toBe(canonicalOf(shown.split('-')));
+          // The canonical form is language-free: the same on every site, so any site opens it.
+          expect(normalizeReceipt(canonical)).toBe(canonical);
+        }),
+        { numRuns: 200 },
+      );
+    },
+  );
 
   it('hashes the canonical form under the receipt domain, whatever the list', () => {
     const canonical = normalizeReceipt(generateReceipt('pt')) ?? '';
