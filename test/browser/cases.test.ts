@@ -6,16 +6,16 @@ import { loadReference } from '../../src/reference/store';
 import { hasChromium, useBrowserApp } from '../support/browser';
 import { createModerator, totpCode } from '../support/desk';
 import { insertTestRelease } from '../support/public-release';
+import { describeNeeding } from '../support/requirements';
 
 // The public record in a browser: a reader filters the list and opens a case with JavaScript off, the
 // map page switches to the record's layer, every page (the desk's included) passes axe-core and fits
 // a 320 px screen. axe runs with JavaScript on in its own context, bypassing the CSP only there.
-const describeWithChromium = hasChromium ? describe : describe.skip;
-if (!hasChromium) {
-  process.stderr.write(
-    'browser tests skipped: Debian Chromium is not installed (apt-get install -y chromium)\n',
-  );
-}
+const describeWithChromium = describeNeeding(
+  'chromium',
+  hasChromium,
+  'Debian Chromium is not installed (apt-get install -y chromium)',
+);
 
 const AXE = path.resolve(__dirname, '../../node_modules/axe-core/axe.min.js');
 

@@ -1,14 +1,14 @@
 /// <reference lib="dom" />
 import { hasChromium, useBrowserApp } from '../support/browser';
 import { addDeskKey, buildIntakeApp, moveStaged, reportIdOf } from '../integration/intake/support';
+import { describeNeeding } from '../support/requirements';
 
 // A reporter on Tor Browser at "Safest": JavaScript off, in Spanish, on a phone-sized screen.
-const describeWithChromium = hasChromium ? describe : describe.skip;
-if (!hasChromium) {
-  process.stderr.write(
-    'browser tests skipped: Debian Chromium is not installed (apt-get install -y chromium)\n',
-  );
-}
+const describeWithChromium = describeNeeding(
+  'chromium',
+  hasChromium,
+  'Debian Chromium is not installed (apt-get install -y chromium)',
+);
 
 describeWithChromium('reporting in Chromium with JavaScript disabled', () => {
   const fixture = useBrowserApp({

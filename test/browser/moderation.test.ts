@@ -1,10 +1,15 @@
 /// <reference lib="dom" />
 import { hasChromium, useBrowserApp } from '../support/browser';
 import { buildReport, createModerator, insertReport, totpCode } from '../support/desk';
+import { describeNeeding } from '../support/requirements';
 
 // A moderator's laptop browser: sign in with a password and a TOTP code computed here, approve a report
 // from the queue, and see it leave the queue. JavaScript off: the desk needs none.
-const describeWithChromium = hasChromium ? describe : describe.skip;
+const describeWithChromium = describeNeeding(
+  'chromium',
+  hasChromium,
+  'Debian Chromium is not installed (apt-get install -y chromium)',
+);
 
 describeWithChromium('the moderation desk in Chromium', () => {
   const fixture = useBrowserApp();

@@ -5,15 +5,15 @@ import { loadReference } from '../../src/reference/store';
 import { hasChromium, useBrowserApp } from '../support/browser';
 import { insertTestRelease } from '../support/public-release';
 import { addDeskKey } from '../integration/intake/support';
+import { describeNeeding } from '../support/requirements';
 
 // Researchers and journalists on the public site, with JavaScript off as on Tor Browser at "Safest";
 // axe-core runs in a separate context with JavaScript on (it is a script), bypassing our CSP only there.
-const describeWithChromium = hasChromium ? describe : describe.skip;
-if (!hasChromium) {
-  process.stderr.write(
-    'browser tests skipped: Debian Chromium is not installed (apt-get install -y chromium)\n',
-  );
-}
+const describeWithChromium = describeNeeding(
+  'chromium',
+  hasChromium,
+  'Debian Chromium is not installed (apt-get install -y chromium)',
+);
 
 const AXE = path.resolve(__dirname, '../../node_modules/axe-core/axe.min.js');
 

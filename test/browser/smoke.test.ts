@@ -1,13 +1,13 @@
 /// <reference lib="dom" />
 import { hasChromium, useBrowserApp } from '../support/browser';
+import { describeNeeding } from '../support/requirements';
 
 // As a reporter on Tor Browser at "Safest" would meet the site: JavaScript off.
-const describeWithChromium = hasChromium ? describe : describe.skip;
-if (!hasChromium) {
-  process.stderr.write(
-    'browser tests skipped: Debian Chromium is not installed (apt-get install -y chromium)\n',
-  );
-}
+const describeWithChromium = describeNeeding(
+  'chromium',
+  hasChromium,
+  'Debian Chromium is not installed (apt-get install -y chromium)',
+);
 
 describeWithChromium('the portal in Chromium with JavaScript disabled', () => {
   const fixture = useBrowserApp();

@@ -18,6 +18,7 @@ import {
   validReport,
   type IntakeTestApp,
 } from '../integration/intake/support';
+import { describeNeeding } from '../support/requirements';
 
 // Promise 1 end to end on the machine's PostgreSQL server: a report sent with a unique user agent,
 // forwarded address and referrer leaves none of them (nor its receipt, nor its sealed narrative) in the
@@ -31,13 +32,11 @@ const serverUrl = process.env.DATABASE_URL;
 const local = serverUrl
   ? ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(new URL(serverUrl).hostname)
   : false;
-const describeOnServer = serverUrl && local ? describe : describe.skip;
-if (!serverUrl || !local) {
-  console.info(
-    'test/security/server-log.test.ts skipped (issue 6): it needs DATABASE_URL pointing at a PostgreSQL ' +
-      'server on this machine, whose log file it reads.',
-  );
-}
+const describeOnServer = describeNeeding(
+  'server',
+  Boolean(serverUrl && local),
+  'it needs DATABASE_URL pointing at a PostgreSQL server on this machine, whose log file it reads',
+);
 
 let database: TestDatabase;
 let testApp: IntakeTestApp;

@@ -33,8 +33,6 @@ export interface AuditModel {
   deviation(i: number): readonly [number, number];
   /** Makes each toggle's equation hold (published) or free (withheld). */
   setPublished(published: Uint8Array): void;
-  /** Runs `work` with some column bounds changed, then restores the audit's own. */
-  withBounds<T>(change: (lower: Float64Array, upper: Float64Array) => void, work: () => T): T;
   /** Minimizing the sum of these quantities drives as many as it can to 0. */
   readonly lowCost: (set: readonly number[]) => Float64Array;
   /** Maximizing the sum of these quantities' lifts raises as many as it can to k. */
@@ -88,17 +86,6 @@ export function createAuditModel(highs: Highs, input: AuditorInput): AuditModel 
         Float64Array.from(input.toggles, (t, i) => (published[i] ? t.row.lower : -Infinity)),
         Float64Array.from(input.toggles, (t, i) => (published[i] ? t.row.upper : Infinity)),
       );
-    },
-    withBounds(change, work) {
-      const lower = Float64Array.from(colLower);
-      const upper = Float64Array.from(colUpper);
-      change(lower, upper);
-      lp.setColBounds(lower, upper);
-      try {
-        return work();
-      } finally {
-        lp.setColBounds(colLower, colUpper);
-      }
     },
     lowCost: (set) =>
       cost((c) => {

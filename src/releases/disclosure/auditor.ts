@@ -5,7 +5,7 @@
 import type { Highs } from 'highs';
 import { createAuditModel, type AuditModel, type AuditorInput } from './audit-model';
 import { createPointPool, TOL, type PointPool } from './point-pool';
-import { repairQuantity } from './repair';
+import { startRepairs, type RepairSession } from './repair';
 
 export { TOL } from './point-pool';
 export type { AuditorInput, Toggle } from './audit-model';
@@ -54,13 +54,8 @@ export interface RunOptions {
 
 export interface Auditor {
   run(options: RunOptions): { failures: QuantityFailure[]; stats: AuditStats };
-  /** The toggles to withhold so that one failing quantity is protected (see repairQuantity). */
-  repair(
-    published: Uint8Array,
-    quantity: number,
-    side: 'low' | 'high',
-    weights: Float64Array,
-  ): number[] | null;
+  /** Starts repairing failures under `published`, which the session updates as it withholds (see repair.ts). */
+  startRepairs(published: Uint8Array, weights: Float64Array): RepairSession;
   /** Points proving every quantity the last run proved: a certificate another auditor can verify. */
   certificates(): Float64Array[];
   /** Offers points found elsewhere; each is verified against every row before it is believed. */
@@ -84,8 +79,7 @@ export function createAuditor(highs: Highs, input: AuditorInput): Auditor {
       lastProofs = result.proofs;
       return { failures: result.failures, stats: result.stats };
     },
-    repair: (published, quantity, side, weights) =>
-      repairQuantity(model, pool, published, quantity, side, weights),
+    startRepairs: (published, weights) => startRepairs(model, pool, published, weights),
     certificates() {
       const used = new Set<number>();
       for (const p of lastProofs) if (p >= 0) used.add(p);

@@ -42,6 +42,8 @@ export interface Lp {
   setRowBounds(rows: Int32Array, lower: Float64Array, upper: Float64Array): void;
   /** Changes the bounds of every column. */
   setColBounds(lower: Float64Array, upper: Float64Array): void;
+  /** Changes the bounds of some columns (ascending indices), leaving the rest and the basis alone. */
+  setSomeColBounds(columns: Int32Array, lower: Float64Array, upper: Float64Array): void;
   /** Appends rows (cuts of a mixed-integer model). */
   addRows(rows: readonly LpRow[]): void;
   /** Options for the next solves, e.g. a time limit. */
@@ -132,6 +134,10 @@ export function createLp(highs: Highs, spec: LpSpec): Lp {
     },
     setColBounds(lower, upper) {
       model.changeColsBounds({ kind: 'range', from: 0, to: numCols - 1 }, clampAll(lower), clampAll(upper));
+    },
+    setSomeColBounds(columns, lower, upper) {
+      if (columns.length === 0) return;
+      model.changeColsBounds({ kind: 'set', indices: columns }, clampAll(lower), clampAll(upper));
     },
     addRows(rows) {
       if (rows.length === 0) return;

@@ -135,21 +135,23 @@ export async function buildRelease(input: BuildInput): Promise<BuiltRelease> {
       progress('model', rounds, 0, count);
       // Repair each failure with the cheapest set of equations to drop, keeping what is already withheld:
       // withholding more only removes equations, so every proof found so far stays valid.
-      for (const failure of found.failures) {
-        for (const side of sidesOf(failure)) {
-          const drop = auditor.repair(published, failure.quantity, side, weights);
-          counters.solves++;
-          if (drop === null) {
-            // Even with everything of this release withheld it fails: earlier releases gave it away.
-            ignore[failure.quantity] = 1;
-            preexisting.push(failure);
-            break;
-          }
-          for (const i of drop) {
-            published[i] = 0;
-            hidden[i] = 1;
+      const repairs = auditor.startRepairs(published, weights);
+      try {
+        for (const failure of found.failures) {
+          for (const side of sidesOf(failure)) {
+            const drop = repairs.repair(failure.quantity, side);
+            counters.solves++;
+            if (drop === null) {
+              // Even with everything of this release withheld it fails: earlier releases gave it away.
+              ignore[failure.quantity] = 1;
+              preexisting.push(failure);
+              break;
+            }
+            for (const i of drop) hidden[i] = 1;
           }
         }
+      } finally {
+        repairs.end();
       }
     }
     polish(hidden, start.hidden);

@@ -18,6 +18,7 @@ import {
   type IntakeTestApp,
 } from '../intake/support';
 import type { DeskKeyPair } from '../../../src/reports/seal';
+import { describeNeeding } from '../../support/requirements';
 
 // Promise 7 under a database outage, on the machine's PostgreSQL (never stopped: it is shared). The app
 // reaches its database through a TCP relay in this process. The outage: the relay stops accepting, and
@@ -28,13 +29,11 @@ import type { DeskKeyPair } from '../../../src/reports/seal';
 // Embedded mode has no backends to terminate, so the test needs DATABASE_URL.
 
 const serverUrl = process.env.DATABASE_URL;
-const describeOnServer = serverUrl ? describe : describe.skip;
-if (!serverUrl) {
-  console.info(
-    'test/integration/faults/outage.test.ts skipped (issue 6): it terminates PostgreSQL backends, so it ' +
-      'needs DATABASE_URL (the embedded database has none).',
-  );
-}
+const describeOnServer = describeNeeding(
+  'server',
+  Boolean(serverUrl),
+  'it terminates PostgreSQL backends, so it needs DATABASE_URL (the embedded database has none)',
+);
 
 /** A TCP relay to the database that can refuse new connections for a while. */
 class Relay {

@@ -11,6 +11,7 @@ import {
   validReport,
   type IntakeTestApp,
 } from './support';
+import { describeNeeding } from '../../support/requirements';
 
 // Promise 1 in PostgreSQL's own files, on the machine's server (its data directory is readable here):
 // the reports of one daily move share one inserting transaction, their physical order is not the order
@@ -18,8 +19,11 @@ import {
 // PGlite keeps its files in memory in the test harness, so these run only with DATABASE_URL.
 
 const onServer = Boolean(process.env.DATABASE_URL);
-const describeOnServer = onServer ? describe : describe.skip;
-if (!onServer) console.info('move-server.test.ts: skipped, needs DATABASE_URL (PostgreSQL server files)');
+const describeOnServer = describeNeeding(
+  'server',
+  onServer,
+  'it reads PostgreSQL server files, so it needs DATABASE_URL',
+);
 
 let database: TestDatabase;
 let testApp: IntakeTestApp;

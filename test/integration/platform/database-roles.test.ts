@@ -5,6 +5,7 @@ import { loadConfig } from '../../../src/platform/config';
 import { openDatabase } from '../../../src/platform/database';
 import { openDb, type Db } from '../../../src/platform/db';
 import { addDeskKey, buildIntakeApp, moveStaged, submitReport, validReport } from '../intake/support';
+import { describeNeeding } from '../../support/requirements';
 
 // Issue 10, item 8: docker-compose runs the app as a role without DDL or superuser, and the migrations as
 // the schema's owner. The roles come from deploy/postgres/roles.psql, run here by psql exactly as the
@@ -13,8 +14,11 @@ import { addDeskKey, buildIntakeApp, moveStaged, submitReport, validReport } fro
 const serverUrl = process.env.DATABASE_URL;
 const psql = spawnSync('psql', ['--version']).status === 0;
 const runs = Boolean(serverUrl) && psql;
-if (!runs) console.warn('database roles: needs DATABASE_URL and psql; skipped');
-const describeOnServer = runs ? describe : describe.skip;
+const describeOnServer = describeNeeding(
+  'server',
+  runs,
+  'it needs DATABASE_URL and psql (roles are cluster-wide)',
+);
 
 const ROOT = path.resolve(__dirname, '../../..');
 const suffix = randomBytes(4).toString('hex');

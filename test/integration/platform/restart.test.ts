@@ -54,16 +54,27 @@ async function waitForHealth(port: number, child: ChildProcess, timeoutMs: numbe
   throw new Error('server did not become healthy');
 }
 
-/** Everything a child writes to stdout, as text so far. */
+/** Everything a child writes, as text so far (stderr too: read, so a full pipe never blocks the child). */
 function outputOf(child: ChildProcess): () => string {
   let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  const append = (chunk: Buffer) => (text += chunk.toString('utf8'));
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
   return () => text;
 }
 
-function stop(child: ChildProcess): Promise<number | null> {
+/** Stops the child; what it wrote goes to the test's output when it does not exit cleanly. */
+async function stopCleanly(child: ChildProcess, output: () => string): Promise<number | string | null> {
+  const exit = await stop(child);
+  if (exit !== 0)
+    process.stderr.write(`server exited with ${String(exit)}; its output ended:\n${output().slice(-4000)}\n`);
+  return exit;
+}
+
+/** The exit code, or the signal's name when the process died of one (a failure then says which). */
+function stop(child: ChildProcess): Promise<number | string | null> {
   return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
+    child.once('exit', (code, signal) => resolve(code ?? signal));
     child.kill('SIGTERM');
   });
 }
@@ -82,7 +93,7 @@ describe('the embedded database across restarts', () => {
     const firstOutput = outputOf(first);
     await waitForHealth(port, first, 90_000);
     expect((await fetch(`http://127.0.0.1:${port}/es/`)).status).toBe(200);
-    expect(await stop(first)).toBe(0);
+    expect(await stopCleanly(first, firstOutput)).toBe(0);
     // The demo desk account's random password is printed once, at the start that created it.
     const announcements = firstOutput()
       .split('\n')
@@ -105,7 +116,7 @@ describe('the embedded database across restarts', () => {
     const second = startServer(dataDir, port);
     const secondOutput = outputOf(second);
     await waitForHealth(port, second, 30_000);
-    expect(await stop(second)).toBe(0);
+    expect(await stopCleanly(second, secondOutput)).toBe(0);
     expect(secondOutput()).not.toContain('password');
     const again = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') });
     const recounted = await again.query<{ n: number }>('select count(*)::int as n from reports');

@@ -11,6 +11,7 @@ import { loadReleaseCells } from '../../../src/releases/store';
 import { buildTestApp, type TestApp } from '../../support/app';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { insertTestRelease, type TestRelease } from '../../support/public-release';
+import { describeNeeding } from '../../support/requirements';
 
 // The pandas snippet of "How to cite and reuse", copied from the page as a reader would and run by
 // Debian's python3-pandas against the app: it must load the table with every count right and every
@@ -19,12 +20,11 @@ import { insertTestRelease, type TestRelease } from '../../support/public-releas
 // Debian's interpreter, where apt installs python3-pandas (a python3 earlier in PATH may be another one).
 const PYTHON = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 const hasPandas = spawnSync(PYTHON, ['-c', 'import pandas'], { stdio: 'ignore' }).status === 0;
-const describeWithPandas = hasPandas ? describe : describe.skip;
-if (!hasPandas) {
-  process.stderr.write(
-    `pandas snippet test skipped: ${PYTHON} has no pandas (apt-get install -y python3-pandas)\n`,
-  );
-}
+const describeWithPandas = describeNeeding(
+  'pandas',
+  hasPandas,
+  `${PYTHON} has no pandas (apt-get install -y python3-pandas)`,
+);
 
 const run = promisify(execFile);
 

@@ -58,11 +58,10 @@ function trueCells(input: Parameters<typeof runBuild>[0]): Map<string, number> {
 describe('publishing a release', () => {
   it('counts only approved, consented reports decided by the cutoff, withholds below k, and freezes the cells', async () => {
     const releases = await releasesService();
-    const { release, build } = await releases.publish(
+    const { release } = await releases.publish(
       { label: '2025-Q4', cutoff: '2025-12-31' },
       { moderatorId: null },
     );
-    expect(build.verdict.ok).toBe(true);
     expect(release).toMatchObject({ label: '2025-Q4', cutoff: '2025-12-31', threshold: 11 });
 
     const cells = await loadReleaseCells(database.db, release.id);
@@ -178,7 +177,8 @@ describe('publishing a release', () => {
   it('audits a second release against the first, and what is stored passes the gate on its own', async () => {
     const releases = await releasesService();
     const { release, build } = await releases.publish({ label: '2026-Q1', cutoff: '2026-03-31' });
-    expect(build.verdict.ok).toBe(true);
+    // publish refuses what the gate does not pass; what is worth checking is that the gate had work to do.
+    expect(build.verdict.stats.quantities).toBeGreaterThan(0);
     expect(build.nationalIncrement).toBe(11);
     const records = await listReleases(database.db);
     const series = await Promise.all(
