@@ -7,16 +7,16 @@ import { loadReference } from '../../src/reference/store';
 import { hasChromium, useBrowserApp } from '../support/browser';
 import { insertTestRelease } from '../support/public-release';
 import { addDeskKey, buildIntakeApp, moveStaged, reportIdOf } from '../integration/intake/support';
+import { describeNeeding } from '../support/requirements';
 
 // A Portuguese-speaking reporter on Tor Browser at "Safest": JavaScript off, on a phone-sized screen, gets
 // a receipt in Portuguese words. Every Portuguese page passes axe-core and fits a 320 px screen with the
 // language switch listing every language. axe runs with JavaScript on in its own context only.
-const describeWithChromium = hasChromium ? describe : describe.skip;
-if (!hasChromium) {
-  process.stderr.write(
-    'browser tests skipped: Debian Chromium is not installed (apt-get install -y chromium)\n',
-  );
-}
+const describeWithChromium = describeNeeding(
+  'chromium',
+  hasChromium,
+  'Debian Chromium is not installed (apt-get install -y chromium)',
+);
 
 const AXE = path.resolve(__dirname, '../../node_modules/axe-core/axe.min.js');
 
