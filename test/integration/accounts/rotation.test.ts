@@ -2,13 +2,16 @@
 import request from 'supertest';
 import { deskKeyFingerprint, holdDeskKey } from '../../../src/accounts/desk-keys';
 import { generateDeskKeyPair, open, type DeskKeyPair } from '../../../src/reports/seal';
+import { createDeskRotation } from '../../../src/accounts/rotation';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import {
   buildReport,
   createModerator,
   csrfFrom,
   insertReport,
+  FIXED_TODAY,
   signIn,
+  TEST_SESSION_SECRET,
   testAccounts,
 } from '../../support/desk';
 import {
@@ -276,5 +279,41 @@ describe('offboarding with a desk key rotation', () => {
       .where({ public_key: Buffer.from(plantedDesk.publicKey) })
       .del();
     await submitReport(testApp.app, validReport({ narrative: 'To the real key.' })).expect(200);
+  });
+
+  it('resumes re-sealing after the process that started it stopped, at the next desk request holding the new key', async () => {
+    await fileReport('Waiting for a job that stopped.');
+    await moveStaged(db());
+    // A rotation whose job never ran here: as if the process had stopped right after the commit.
+    const stopped = { start: () => undefined, isRunning: () => false, settled: () => Promise.resolve() };
+    const rotation = createDeskRotation({
+      db: db(),
+      sessionSecret: TEST_SESSION_SECRET,
+      today: () => FIXED_TODAY,
+      job: stopped,
+    });
+    const outcome = await rotation.rotate(admin.id, 'no-session-kept', await deskOf(admin));
+    expect(outcome.ok).toBe(true);
+    const pending = await db()('desk_key_rotations').orderBy('id', 'desc').first();
+    expect(pending.finished_on).toBeNull();
+    expect(pending.old_private_sealed).not.toBeNull();
+    const newKeyId = pending.to_key_id as number;
+    expect(
+      Number(
+        (await db()('reports').where({ narrative_key_id: pending.from_key_id }).count({ n: '*' }))[0]!.n,
+      ),
+    ).toBeGreaterThan(0);
+
+    // The admin signs in (their own key opens the new desk key) and opens the desk: the job starts again.
+    const agent = await signIn(testApp.app, db(), admin);
+    await agent.get('/moderate/desk-key').expect(200);
+    const finished = await rotationFinished();
+    expect(finished.id).toBe(pending.id);
+    const desk = (await deskOf(admin))!;
+    expect(desk.id).toBe(newKeyId);
+    for (const row of await sealedRows()) {
+      expect(row.keyId).toBe(newKeyId);
+      await expect(open(row.sealed, desk.pair)).resolves.toEqual(expect.any(String));
+    }
   });
 });
