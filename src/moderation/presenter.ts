@@ -4,6 +4,8 @@ import { codesOf, officesForState, stateName } from '../reference/lookup';
 import type { CodeKind, Reference } from '../reference/types';
 import { DECISION_REASONS } from '../reports/types';
 import type { OpenedReport } from './service';
+import { formatCursor } from './queue-cursor';
+import type { QueuePage } from './queue-store';
 import { QUEUE_STATUSES, type QueueFilter, type QueueItem } from './store';
 
 // View models for the desk's pages: labels in the page's language, options with their selected state.
@@ -49,20 +51,50 @@ function row(reference: Reference, item: QueueItem, lang: Lang) {
   };
 }
 
-/** The queue page: rows oldest first, and the filter form with what is selected. */
+/**
+ * The queue's links to other pages, each keeping the filter: plain links, so paging needs no JavaScript.
+ * Paths in English; the view localizes them.
+ */
+function pageLinks(page: QueuePage, filter: QueueFilter, single: string | undefined, paged: boolean) {
+  const link = (cursor?: { after: QueueItem } | { before: QueueItem }) => {
+    const params = new URLSearchParams();
+    if (single) params.set('status', single);
+    if (filter.state) params.set('state', filter.state);
+    if (filter.fieldOffice) params.set('office', filter.fieldOffice);
+    if (cursor && 'after' in cursor) params.set('after', formatCursor(cursor.after));
+    if (cursor && 'before' in cursor) params.set('before', formatCursor(cursor.before));
+    const query = params.toString();
+    return query ? `/moderate?${query}` : '/moderate';
+  };
+  const first = page.items[0];
+  const last = page.items[page.items.length - 1];
+  const links = {
+    firstPath: paged ? link() : null,
+    previousPath: first && page.hasBefore ? link({ before: first }) : null,
+    nextPath: last && page.hasAfter ? link({ after: last }) : null,
+  };
+  return { ...links, hasPages: Object.values(links).some((path) => path !== null) };
+}
+
+/** The queue page: one page of rows oldest first, counts per status, links to the pages around it. */
 export function queueView(
   reference: Reference,
-  queue: { items: QueueItem[]; total: number },
+  page: QueuePage,
   filter: QueueFilter,
   lang: Lang,
+  paged = false,
 ) {
   const single = filter.statuses.length === 1 ? filter.statuses[0] : undefined;
   return {
     titleKey: 'moderation.queue.title',
-    rows: queue.items.map((item) => row(reference, item, lang)),
-    total: queue.total,
-    shown: queue.items.length,
-    truncated: queue.total > queue.items.length,
+    rows: page.items.map((item) => row(reference, item, lang)),
+    total: page.total,
+    shown: page.items.length,
+    counts: QUEUE_STATUSES.map((status) => ({
+      labelKey: `moderation.status.${status}`,
+      count: page.counts[status],
+    })),
+    ...pageLinks(page, filter, single, paged),
     statuses: QUEUE_STATUSES.map((status) => ({
       value: status,
       labelKey: `moderation.status.${status}`,

@@ -6,6 +6,10 @@ import { open, seal } from '../reports/seal';
 import { insertReportMessage, listReportMessages } from '../reports/store';
 import type { DecisionReason } from '../reports/types';
 import * as store from './store';
+import { listQueuePage, type PageAt } from './queue-store';
+
+/** Reports per page of the queue: a screenful a moderator can scan, few enough to keep the page light. */
+export const QUEUE_PAGE_SIZE = 50;
 import { codedFieldsProblem, type CodedFieldProblem } from '../reports/coded-fields';
 import type { CodedFields, QueueFilter, ReviewReport } from './store';
 
@@ -70,7 +74,9 @@ export function createModeration(deps: ModerationDeps) {
   }
 
   return {
-    queue: (filter: QueueFilter, limit = 200) => store.listQueue(db, filter, limit),
+    /** One page of the queue, oldest first (keyset paged: see queue-cursor.ts). */
+    queue: (filter: QueueFilter, at: PageAt = {}, limit = QUEUE_PAGE_SIZE) =>
+      listQueuePage(db, filter, at, limit),
 
     statusOf: (id: string) => store.findStatus(db, id),
 
