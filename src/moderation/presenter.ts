@@ -134,6 +134,7 @@ export function reportView(reference: Reference, report: OpenedReport, lang: Lan
       })),
       hasReceipt: report.hasReceipt,
     },
+    candidates: candidatesView(reference, report, lang),
     form: {
       ...placeOptions(reference, lang, report.state, report.fieldOffice),
       month: report.incidentMonth,
@@ -151,6 +152,42 @@ export function reportView(reference: Reference, report: OpenedReport, lang: Lan
       })),
     },
   };
+}
+
+/** Narrative text or the key of what stands in its place, for the report and its candidates alike. */
+function narrativeView(narrative: OpenedReport['narrative']) {
+  return {
+    narrative: narrative && 'text' in narrative ? narrative.text : null,
+    narrativeProblemKey:
+      narrative && 'problem' in narrative ? `moderation.report.narrative_${narrative.problem}` : null,
+    noNarrative: narrative === null,
+  };
+}
+
+/**
+ * Duplicate candidates beside the report: every code the two share is marked, so a moderator sees at a
+ * glance what matches before comparing the narratives side by side.
+ */
+function candidatesView(reference: Reference, report: OpenedReport, lang: Lang) {
+  const marked = (kind: CodeKind, codes: string[], mine: string[]) =>
+    codes.map((code) => ({ label: codeLabel(reference, kind, code, lang), match: mine.includes(code) }));
+  const onDesk: readonly string[] = QUEUE_STATUSES;
+  return report.candidates.map((candidate) => ({
+    id: candidate.id,
+    shortId: candidate.id.slice(0, 8),
+    path: onDesk.includes(candidate.status) ? `/moderate/reports/${candidate.id}` : null,
+    statusKey: `moderation.status.${candidate.status}`,
+    receivedOn: candidate.receivedOn,
+    month: { label: candidate.incidentMonth, match: candidate.incidentMonth === report.incidentMonth },
+    role: {
+      label: codeLabel(reference, 'target_role', candidate.targetRole, lang),
+      match: candidate.targetRole === report.targetRole,
+    },
+    actions: marked('action_type', candidate.actionTypes, report.actionTypes),
+    activism: marked('activism_type', candidate.activismTypes, report.activismTypes),
+    evidence: marked('evidence_type', candidate.evidenceTypes, report.evidenceTypes),
+    ...narrativeView(candidate.narrative),
+  }));
 }
 
 /** The audit log: who, what, which report or account, when (UTC, to the minute); codes only. */

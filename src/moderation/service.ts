@@ -6,6 +6,7 @@ import { open, seal } from '../reports/seal';
 import { insertReportMessage, listReportMessages } from '../reports/store';
 import type { DecisionReason } from '../reports/types';
 import * as store from './store';
+import { listDuplicateCandidates, type DuplicateCandidate } from './duplicate-store';
 import { listQueuePage, type PageAt } from './queue-store';
 
 /** Reports per page of the queue: a screenful a moderator can scan, few enough to keep the page light. */
@@ -33,7 +34,12 @@ export interface OpenedReport extends ReviewReport {
   /** The narrative in plain text, 'locked' without a desk key, 'unreadable' if the key does not open it. */
   narrative: { text: string } | { problem: 'locked' | 'unreadable' } | null;
   messages: { direction: 'from_reporter' | 'to_reporter'; sentOn: string; text: string | null }[];
+  /** Reports that may be the same incident, their narratives opened for comparison side by side. */
+  candidates: (Omit<DuplicateCandidate, 'narrativeSealed'> & { narrative: OpenedReport['narrative'] })[];
 }
+
+/** How many duplicate candidates a report's page shows (and opens): the closest in the queue's order. */
+const CANDIDATE_LIMIT = 10;
 
 const STALE = { ok: false, stale: true } as const;
 const refused = (error: string) => ({ ok: false, stale: false, error }) as const;
@@ -102,7 +108,24 @@ export function createModeration(deps: ModerationDeps) {
         });
       }
       await recordAudit(db, { moderatorId, action: 'report_viewed', reportId: id });
-      return { ...report, narrative, messages };
+      const candidates: OpenedReport['candidates'] = [];
+      for (const { narrativeSealed, ...candidate } of await listDuplicateCandidates(
+        db,
+        report,
+        CANDIDATE_LIMIT,
+      )) {
+        const opened = narrativeSealed ? await openText(narrativeSealed, desk) : null;
+        // Reading a candidate's narrative is reading that report: the audit trail says so.
+        if (opened && 'text' in opened)
+          await recordAudit(db, {
+            moderatorId,
+            action: 'report_viewed',
+            reportId: candidate.id,
+            detail: { as: 'duplicate_candidate', of: id },
+          });
+        candidates.push({ ...candidate, narrative: opened });
+      }
+      return { ...report, narrative, messages, candidates };
     },
 
     /** Corrects coded fields; audit names the fields changed, never their values. */
