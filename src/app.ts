@@ -32,6 +32,8 @@ import { createResealJob } from './accounts/rotation-job';
 import { stagedResealer } from './intake/reseal';
 import { messageResealer, narrativeResealer } from './reports/reseal';
 import { moderationRouter } from './moderation/routes';
+import { createCorrections } from './moderation/corrections';
+import { decidedRouter } from './moderation/decided-routes';
 import { releasesRouter } from './releases/routes';
 import { createReleaseJobs } from './releases/jobs';
 import type { runBuild } from './releases/run-in-worker';
@@ -113,6 +115,7 @@ export function createApp(deps: AppDeps): Express {
     job: resealJob,
   });
   const moderation = createModeration({ db: deps.db, reference: deps.reference, today });
+  const corrections = createCorrections({ db: deps.db, reference: deps.reference, today });
   const releases = createReleases({
     db: deps.db,
     reference: deps.reference,
@@ -139,6 +142,7 @@ export function createApp(deps: AppDeps): Express {
     accounts,
     rotation,
     moderation,
+    corrections,
     releases,
     releaseJobs,
     loginLimiter,
@@ -156,6 +160,7 @@ export function createApp(deps: AppDeps): Express {
     accountsRouter(desk),
     deskKeyRouter(desk),
     moderationRouter(desk),
+    decidedRouter(desk),
     releasesRouter(desk),
     casesDeskRouter(desk),
   ];

@@ -6,7 +6,7 @@ import { DECISION_REASONS } from '../reports/types';
 import type { OpenedReport } from './service';
 import { formatCursor } from './queue-cursor';
 import type { QueuePage } from './queue-store';
-import { QUEUE_STATUSES, type QueueFilter, type QueueItem } from './store';
+import { QUEUE_STATUSES, type QueueFilter, type QueueItem, type ReviewReport } from './store';
 
 // View models for the desk's pages: labels in the page's language, options with their selected state.
 
@@ -35,7 +35,7 @@ function placeOptions(reference: Reference, lang: Lang, state?: string, office?:
   };
 }
 
-function row(reference: Reference, item: QueueItem, lang: Lang) {
+export function row(reference: Reference, item: QueueItem, lang: Lang) {
   return {
     id: item.id,
     shortId: item.id.slice(0, 8),
@@ -104,14 +104,41 @@ export function queueView(
   };
 }
 
-/** One report: its coded fields as labels and as a correction form, the opened narrative and thread. */
-export function reportView(reference: Reference, report: OpenedReport, lang: Lang) {
+/** The coded-fields correction form, filled in with a report's current answers. */
+export function codesFormView(reference: Reference, report: ReviewReport, lang: Lang) {
   const checkboxes = (kind: CodeKind, selected: string[]) =>
     codesOf(reference, kind).map((code) => ({
       value: code.code,
       label: lang === 'es' ? code.labelEs : code.labelEn,
       checked: selected.includes(code.code),
     }));
+  return {
+    ...placeOptions(reference, lang, report.state, report.fieldOffice),
+    month: report.incidentMonth,
+    roles: codesOf(reference, 'target_role').map((code) => ({
+      value: code.code,
+      label: lang === 'es' ? code.labelEs : code.labelEn,
+      selected: code.code === report.targetRole,
+    })),
+    actions: checkboxes('action_type', report.actionTypes),
+    activism: checkboxes('activism_type', report.activismTypes),
+    evidence: checkboxes('evidence_type', report.evidenceTypes),
+  };
+}
+
+/** The labels of a report's coded answers, in the page's language. */
+export function codedLabels(reference: Reference, report: ReviewReport, lang: Lang) {
+  return {
+    ...row(reference, report, lang),
+    version: report.version,
+    actions: report.actionTypes.map((code) => codeLabel(reference, 'action_type', code, lang)),
+    activism: report.activismTypes.map((code) => codeLabel(reference, 'activism_type', code, lang)),
+    evidence: report.evidenceTypes.map((code) => codeLabel(reference, 'evidence_type', code, lang)),
+  };
+}
+
+/** One report: its coded fields as labels and as a correction form, the opened narrative and thread. */
+export function reportView(reference: Reference, report: OpenedReport, lang: Lang) {
   return {
     titleKey: 'moderation.report.title',
     report: {
@@ -136,16 +163,7 @@ export function reportView(reference: Reference, report: OpenedReport, lang: Lan
     },
     candidates: candidatesView(reference, report, lang),
     form: {
-      ...placeOptions(reference, lang, report.state, report.fieldOffice),
-      month: report.incidentMonth,
-      roles: codesOf(reference, 'target_role').map((code) => ({
-        value: code.code,
-        label: lang === 'es' ? code.labelEs : code.labelEn,
-        selected: code.code === report.targetRole,
-      })),
-      actions: checkboxes('action_type', report.actionTypes),
-      activism: checkboxes('activism_type', report.activismTypes),
-      evidence: checkboxes('evidence_type', report.evidenceTypes),
+      ...codesFormView(reference, report, lang),
       reasons: DECISION_REASONS.map((reason) => ({
         value: reason,
         labelKey: `moderation.reasons.${reason}`,

@@ -12,6 +12,7 @@ import { MAX_SEALED_CHARACTERS } from '../reports/seal';
 import { DECISION_REASONS } from '../reports/types';
 import { auditView, queueView, reportView } from './presenter';
 import type { EditResult, Moderation } from './service';
+import { CodesForm, fieldsOf } from './codes-form';
 import { parseCursor } from './queue-cursor';
 import type { PageAt } from './queue-store';
 import { QUEUE_STATUSES } from './store';
@@ -57,15 +58,6 @@ const Versioned = z.object({ version });
 const RejectForm = Versioned.extend({ reason: z.enum(DECISION_REASONS) });
 const DuplicateForm = Versioned.extend({ duplicate_of: z.string().trim().toLowerCase().pipe(uuid) });
 const QuestionForm = Versioned.extend({ question: z.string().trim().min(1).max(MAX_SEALED_CHARACTERS) });
-const CodesForm = Versioned.extend({
-  state: z.string().regex(/^[A-Z]{2}$/),
-  field_office: z.string().regex(/^([A-Z]{3})?$/),
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
-  role: z.string().max(64),
-  action: list,
-  activism: list,
-  evidence: list,
-});
 const AuditQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
 
 export interface ModerationRouterDeps {
@@ -140,15 +132,7 @@ export function moderationRouter(deps: ModerationRouterDeps): Router {
 
   router.post('/moderate/reports/:id/codes', requireModerator, async (req, res) => {
     const form = parse(CodesForm, req.body);
-    const fields = {
-      state: form.state,
-      fieldOffice: form.field_office || null,
-      incidentMonth: `${form.month}-01`,
-      targetRole: form.role,
-      actionTypes: form.action,
-      activismTypes: form.activism,
-      evidenceTypes: form.evidence,
-    };
+    const fields = fieldsOf(form);
     const id = reportId(req);
     await after(req, res, id, await moderation.correct(me(res), id, form.version, fields));
   });

@@ -270,7 +270,7 @@ export async function sendQuestionToReporter(
 }
 
 // The desk's message for each problem the shared coded-fields schema can find (src/reports/coded-fields.ts).
-const PROBLEM_KEYS: Record<CodedFieldProblem, string> = {
+export const PROBLEM_KEYS: Record<CodedFieldProblem, string> = {
   state: 'moderation.errors.state',
   field_office: 'moderation.errors.field_office',
   month: 'moderation.errors.month',
