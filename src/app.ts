@@ -34,6 +34,7 @@ import { messageResealer, narrativeResealer } from './reports/reseal';
 import { moderationRouter } from './moderation/routes';
 import { createCorrections } from './moderation/corrections';
 import { decidedRouter } from './moderation/decided-routes';
+import { numbersRouter } from './moderation/numbers-routes';
 import { releasesRouter } from './releases/routes';
 import { createReleaseJobs } from './releases/jobs';
 import type { runBuild } from './releases/run-in-worker';
@@ -161,6 +162,7 @@ export function createApp(deps: AppDeps): Express {
     deskKeyRouter(desk),
     moderationRouter(desk),
     decidedRouter(desk),
+    numbersRouter(desk),
     releasesRouter(desk),
     casesDeskRouter(desk),
   ];

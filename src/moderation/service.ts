@@ -8,6 +8,7 @@ import type { DecisionReason } from '../reports/types';
 import * as store from './store';
 import { listDuplicateCandidates, type DuplicateCandidate } from './duplicate-store';
 import { listQueuePage, type PageAt } from './queue-store';
+import { deskNumbers } from './numbers-store';
 
 /** Reports per page of the queue: a screenful a moderator can scan, few enough to keep the page light. */
 export const QUEUE_PAGE_SIZE = 50;
@@ -85,6 +86,9 @@ export function createModeration(deps: ModerationDeps) {
       listQueuePage(db, filter, at, limit),
 
     statusOf: (id: string) => store.findStatus(db, id),
+
+    /** The desk's own numbers: queue length, the oldest report's wait, decisions in each of 12 weeks. */
+    numbers: () => deskNumbers(db, todayIso(), 12),
 
     /** A report on the desk, opened with the session's desk key; undefined when not on the desk. */
     async review(
