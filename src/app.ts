@@ -26,7 +26,15 @@ import { createAccounts } from './accounts/service';
 import { argon2ParamsFor, TEST_ARGON2, type Argon2Params } from './accounts/keys';
 import { createLoginLimiter, type LoginLimiter } from './accounts/login-limiter';
 import { recordAudit } from './accounts/store';
+import { deskKeyRouter } from './accounts/desk-key-routes';
+import { createDeskRotation } from './accounts/rotation';
+import { createResealJob } from './accounts/rotation-job';
+import { stagedResealer } from './intake/reseal';
+import { messageResealer, narrativeResealer } from './reports/reseal';
 import { moderationRouter } from './moderation/routes';
+import { createCorrections } from './moderation/corrections';
+import { decidedRouter } from './moderation/decided-routes';
+import { numbersRouter } from './moderation/numbers-routes';
 import { releasesRouter } from './releases/routes';
 import { createReleaseJobs } from './releases/jobs';
 import type { runBuild } from './releases/run-in-worker';
@@ -94,7 +102,21 @@ export function createApp(deps: AppDeps): Express {
   const testCost = deps.config.NODE_ENV === 'test' ? TEST_ARGON2 : undefined;
   const argon2 = argon2ParamsFor(deps.config.NODE_ENV, deps.argon2 ?? testCost);
   const accounts = createAccounts({ db: deps.db, sessionSecret: deps.secrets.session, argon2, today });
+  // Desk key rotation (issue 16): the job re-seals every table holding text sealed to the desk key.
+  const resealJob = createResealJob({
+    db: deps.db,
+    logger: deps.logger,
+    today,
+    resealers: [narrativeResealer, messageResealer, stagedResealer(deps.secrets.receipt)],
+  });
+  const rotation = createDeskRotation({
+    db: deps.db,
+    sessionSecret: deps.secrets.session,
+    today,
+    job: resealJob,
+  });
   const moderation = createModeration({ db: deps.db, reference: deps.reference, today });
+  const corrections = createCorrections({ db: deps.db, reference: deps.reference, today });
   const releases = createReleases({
     db: deps.db,
     reference: deps.reference,
@@ -119,7 +141,9 @@ export function createApp(deps: AppDeps): Express {
   const desk = {
     ...deps,
     accounts,
+    rotation,
     moderation,
+    corrections,
     releases,
     releaseJobs,
     loginLimiter,
@@ -135,7 +159,10 @@ export function createApp(deps: AppDeps): Express {
     publicRouter(deps),
     intakeRouter(deps),
     accountsRouter(desk),
+    deskKeyRouter(desk),
     moderationRouter(desk),
+    decidedRouter(desk),
+    numbersRouter(desk),
     releasesRouter(desk),
     casesDeskRouter(desk),
   ];

@@ -13,6 +13,14 @@ import {
   wrapDeskKey,
   type Argon2Params,
 } from './keys';
+import {
+  moderatorKeyAuthenticator,
+  moderatorKeyIsAuthentic,
+  newModeratorKey,
+  openModeratorKey,
+  openSealedDeskKey,
+  sealDeskKeyTo,
+} from './moderator-keys';
 import { generateOneTimePassword, passwordProblem, type PasswordProblem } from './passwords';
 import { destroyModeratorSessions } from './session-store';
 import * as store from './store';
@@ -57,6 +65,28 @@ export function createAccounts(deps: AccountsDeps) {
       ? { wrappedDeskKey: await wrapDeskKey(desk.pair.privateKey, password, deps.argon2), deskKeyId: desk.id }
       : { wrappedDeskKey: null, deskKeyId: null };
 
+  /**
+   * The columns of an account's own key pair under `password` (issue 16): `kept` when the account's pair is
+   * re-wrapped, else a new one. The unlocked desk key, when there is one, is sealed to it; a new pair
+   * without one leaves the account without a sealed copy rather than with one it cannot open.
+   */
+  const ownKeyFor = async (
+    id: number,
+    password: string,
+    kept: DeskKeyPair | null,
+    desk: UnlockedDesk | null,
+  ) => {
+    const made = kept ? null : await newModeratorKey(password, deps.argon2);
+    const pair = kept ?? made!.pair;
+    const sealed = desk ? await sealDeskKeyTo(desk.pair.privateKey, pair.publicKey) : kept ? undefined : null;
+    return {
+      keyPublic: Buffer.from(pair.publicKey),
+      keyWrapped: made ? made.wrapped : await wrapDeskKey(pair.privateKey, password, deps.argon2),
+      keyAuthenticator: moderatorKeyAuthenticator(deps.sessionSecret, id, pair.publicKey),
+      deskKeySealed: sealed,
+    };
+  };
+
   return {
     /**
      * Checks a username and password. On success also unwraps the desk key with the password: this is the
@@ -74,8 +104,18 @@ export function createAccounts(deps: AccountsDeps) {
         return null;
       }
       if (!(await verifyPassword(moderator.passwordHash, password))) return null;
-      const pair = moderator.wrappedDeskKey ? await unwrapDeskKey(moderator.wrappedDeskKey, password) : null;
-      return { moderator, desk: pair && moderator.deskKeyId ? { id: moderator.deskKeyId, pair } : null };
+      const own = await openModeratorKey(moderator, password);
+      // The desk key wrapped under the password, or (after a rotation) sealed to the account's own key.
+      let pair = moderator.wrappedDeskKey ? await unwrapDeskKey(moderator.wrappedDeskKey, password) : null;
+      if (!pair && own && moderator.deskKeySealed)
+        pair = await openSealedDeskKey(moderator.deskKeySealed, own);
+      const desk = pair && moderator.deskKeyId ? { id: moderator.deskKeyId, pair } : null;
+      // Accounts from before rotations existed get their own key pair here, the one moment their password
+      // is at hand; one whose stored public half was tampered with gets the true one back.
+      if (!own || !moderatorKeyIsAuthentic(deps.sessionSecret, moderator)) {
+        await store.updateModerator(db, moderator.id, await ownKeyFor(moderator.id, password, own, desk));
+      }
+      return { moderator, desk };
     },
 
     async findActive(id: number): Promise<Moderator | undefined> {
@@ -135,11 +175,13 @@ export function createAccounts(deps: AccountsDeps) {
       if (problem) return { ok: false, problem };
       // Keep the existing wrap when this session holds no desk key: better no change than losing access.
       const wrap = desk ? await wrapFor(next, desk) : {};
+      const own = await ownKeyFor(moderatorId, next, await openModeratorKey(moderator, current), desk);
       await db.transaction(async (trx) => {
         await store.updateModerator(trx, moderatorId, {
           passwordHash: await hashPassword(next, deps.argon2),
           mustChangePassword: false,
           ...wrap,
+          ...own,
         });
         await store.recordAudit(trx, { moderatorId, action: 'password_changed' });
       });
@@ -168,6 +210,7 @@ export function createAccounts(deps: AccountsDeps) {
           ...wrap,
           createdOn: todayIso(),
         });
+        await store.updateModerator(trx, newId, await ownKeyFor(newId, oneTimePassword, null, desk));
         await store.recordAudit(trx, {
           moderatorId: adminId,
           action: 'moderator_added',
@@ -195,11 +238,13 @@ export function createAccounts(deps: AccountsDeps) {
       const oneTimePassword = generateOneTimePassword();
       const passwordHash = await hashPassword(oneTimePassword, deps.argon2);
       const wrap = await wrapFor(oneTimePassword, desk);
+      const own = await ownKeyFor(target.id, oneTimePassword, null, desk);
       await db.transaction(async (trx) => {
         await store.updateModerator(trx, target.id, {
           passwordHash,
           mustChangePassword: true,
           ...wrap,
+          ...own,
           totpSecretSealed: null,
           totpEnrolled: false,
           totpLastStep: null,
@@ -266,11 +311,13 @@ export function createAccounts(deps: AccountsDeps) {
           wrappedDeskKey: null,
           deskKeyId: null,
         };
+        let desk: UnlockedDesk | null = null;
         if (firstAdmin) {
           const pair = await generateDeskKeyPair();
           // Authenticated under SESSION_SECRET as it is stored, so intake accepts it (desk-keys.ts).
           const deskKeyId = await createDeskKey(trx, deps.sessionSecret, pair.publicKey, todayIso());
           wrap = { wrappedDeskKey: await wrapDeskKey(pair.privateKey, password, deps.argon2), deskKeyId };
+          desk = { id: deskKeyId, pair };
         }
         const id = await store.insertModerator(trx, {
           username: input.username,
@@ -280,6 +327,7 @@ export function createAccounts(deps: AccountsDeps) {
           ...wrap,
           createdOn: todayIso(),
         });
+        await store.updateModerator(trx, id, await ownKeyFor(id, password, null, desk));
         await store.recordAudit(trx, {
           moderatorId: null,
           action: 'moderator_added',

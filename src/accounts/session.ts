@@ -5,8 +5,10 @@ import type { Config } from '../platform/config';
 import type { Db } from '../platform/db';
 import { ForbiddenError } from '../platform/errors';
 import { localizedPath } from '../platform/i18n';
+import type { Logger } from '../platform/logger';
 import { deskKeyStatus, deskKeyView, type DeskKeyView } from './desk-keys';
 import { decryptWith, encryptWith, publicKeyOf, serverKey } from './keys';
+import type { DeskRotation } from './rotation';
 import type { Accounts, UnlockedDesk } from './service';
 import { KnexSessionStore } from './session-store';
 import type { SignedIn } from './types';
@@ -58,6 +60,8 @@ export function moderationSession(deps: {
   db: Db;
   sessionSecret: Buffer;
   accounts: Accounts;
+  rotation: DeskRotation;
+  logger: Logger;
 }): Router {
   const secure = secureCookies(deps.config);
   const sessions = session({
@@ -95,6 +99,13 @@ export function moderationSession(deps: {
         deskOf(req, deps.sessionSecret),
       ]);
       res.locals.deskKey = deskKeyView(status, desk?.pair.publicKey ?? null);
+      // An unfinished rotation whose job stopped (a restart) starts again from a session holding the new key.
+      await deps.rotation.resume(desk).catch((error: unknown) => {
+        deps.logger.error(
+          { code: 'desk_key_resume_failed', err: error instanceof Error ? error.name : typeof error },
+          'desk key rotation: could not resume re-sealing',
+        );
+      });
     }
     next();
   });

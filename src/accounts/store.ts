@@ -12,6 +12,10 @@ interface ModeratorRow {
   must_change_password: boolean;
   wrapped_desk_key: Buffer | null;
   desk_key_id: number | null;
+  key_public: Buffer | null;
+  key_wrapped: Buffer | null;
+  key_authenticator: Buffer | null;
+  desk_key_sealed: Buffer | null;
   totp_secret_sealed: Buffer | null;
   totp_enrolled: boolean;
   totp_last_step: string | number | null;
@@ -28,6 +32,10 @@ function toModerator(row: ModeratorRow): Moderator {
     mustChangePassword: row.must_change_password,
     wrappedDeskKey: row.wrapped_desk_key,
     deskKeyId: row.desk_key_id,
+    keyPublic: row.key_public,
+    keyWrapped: row.key_wrapped,
+    keyAuthenticator: row.key_authenticator,
+    deskKeySealed: row.desk_key_sealed,
     totpSecretSealed: row.totp_secret_sealed,
     totpEnrolled: row.totp_enrolled,
     totpLastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
@@ -83,6 +91,10 @@ export interface ModeratorPatch {
   mustChangePassword?: boolean;
   wrappedDeskKey?: Buffer | null;
   deskKeyId?: number | null;
+  keyPublic?: Buffer | null;
+  keyWrapped?: Buffer | null;
+  keyAuthenticator?: Buffer | null;
+  deskKeySealed?: Buffer | null;
   totpSecretSealed?: Buffer | null;
   totpEnrolled?: boolean;
   totpLastStep?: number | null;
@@ -95,6 +107,10 @@ const PATCH_COLUMNS: Record<keyof ModeratorPatch, string> = {
   mustChangePassword: 'must_change_password',
   wrappedDeskKey: 'wrapped_desk_key',
   deskKeyId: 'desk_key_id',
+  keyPublic: 'key_public',
+  keyWrapped: 'key_wrapped',
+  keyAuthenticator: 'key_authenticator',
+  deskKeySealed: 'desk_key_sealed',
   totpSecretSealed: 'totp_secret_sealed',
   totpEnrolled: 'totp_enrolled',
   totpLastStep: 'totp_last_step',
@@ -164,6 +180,17 @@ export async function insertDeskKey(db: Knex, publicKey: Uint8Array, createdOn: 
     .returning<{ id: number }[]>('id');
   if (!row) throw new Error('insert returned no id');
   return row.id;
+}
+
+/** Locks a desk key's row in share mode; false when it is destroyed (or gone). Inside a transaction. */
+export async function holdLiveDeskKey(db: Knex, id: number): Promise<boolean> {
+  const row: unknown = await db('desk_keys')
+    .select('id')
+    .where({ id })
+    .whereNull('destroyed_on')
+    .forShare()
+    .first();
+  return row !== undefined;
 }
 
 export async function setDeskKeyAuthenticator(db: Knex, id: number, authenticator: Buffer): Promise<void> {

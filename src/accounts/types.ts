@@ -12,6 +12,13 @@ export interface Moderator {
   /** The desk private key wrapped under this moderator's password-derived key; null: no desk access. */
   wrappedDeskKey: Buffer | null;
   deskKeyId: number | null;
+  /** This moderator's own key pair (issue 16): public half, private half wrapped under the password. */
+  keyPublic: Buffer | null;
+  keyWrapped: Buffer | null;
+  /** HMAC under SESSION_SECRET over id and public half: a rotation seals the new desk key only to a valid one. */
+  keyAuthenticator: Buffer | null;
+  /** The desk private key sealed to keyPublic: how a rotation hands the new key over without a password. */
+  deskKeySealed: Buffer | null;
   totpSecretSealed: Buffer | null;
   totpEnrolled: boolean;
   totpLastStep: number | null;

@@ -47,7 +47,7 @@ export async function moveStagedSubmissions(
   const cutoff = options.today.toISOString().slice(0, 10);
   return db.transaction(async (trx) => {
     await lockStaged(trx);
-    const due: Staged[] = [];
+    const due: (Staged & { keyId: number | null })[] = [];
     const staying: StagedRow[] = [];
     let unreadable = 0;
     // Decrypted, a row keeps only what it holds (most narratives are far below the staged size).
@@ -56,7 +56,8 @@ export async function moveStagedSubmissions(
         const item = await openStaged(row.sealed, row.lookup, key);
         // Never dropped: a row this secret cannot open may open with the right one (a misconfiguration).
         if (!item) unreadable += 1;
-        if (item && (options.all || stagedDay(item) < cutoff)) due.push(item);
+        if (item && (options.all || stagedDay(item) < cutoff))
+          due.push({ ...item, keyId: row.sealedKeyId ?? null });
         else staying.push(row);
       }
       page = page.length < PAGE ? [] : await listStagedPage(trx, page[page.length - 1]!.lookup, PAGE);
@@ -65,7 +66,7 @@ export async function moveStagedSubmissions(
     await truncateStaged(trx);
     await insertStagedRows(trx, shuffled(staying));
 
-    const reports = shuffled(due.filter((item): item is StagedReport => item.kind === 'report'));
+    const reports = shuffled(due.filter((item): item is Keyed<StagedReport> => item.kind === 'report'));
     const { ids } = await insertReports(
       trx,
       reports.map((report) => ({
@@ -79,6 +80,7 @@ export async function moveStagedSubmissions(
         consentToCount: true,
         receivedOn: report.receivedOn,
         narrativeSealed: report.narrativeSealed,
+        narrativeKeyId: report.keyId,
       })),
     );
     // A second, independent permutation: receipts in report order would repeat the reports' order.
@@ -94,7 +96,7 @@ export async function moveStagedSubmissions(
     );
     const moved = await moveMessages(
       trx,
-      due.filter((item): item is StagedMessage => item.kind === 'message'),
+      due.filter((item): item is Keyed<StagedMessage> => item.kind === 'message'),
     );
     return {
       reports: reports.length,
@@ -106,18 +108,21 @@ export async function moveStagedSubmissions(
   });
 }
 
+/** A staged item with the desk key its text was sealed to (issue 16), carried into the tables. */
+type Keyed<T> = T & { keyId: number | null };
+
 // Appends each thread's staged messages after its last message, in slot order, inserting all of them in
 // random order across threads.
 async function moveMessages(
   trx: Knex.Transaction,
-  messages: StagedMessage[],
+  messages: Keyed<StagedMessage>[],
 ): Promise<{ messages: number; orphans: number }> {
   if (messages.length === 0) return { messages: 0, orphans: 0 };
   const reportIds = await reportIdsByReceiptHash(
     trx,
     messages.map((message) => message.receiptHash),
   );
-  const threads = new Map<string, StagedMessage[]>();
+  const threads = new Map<string, Keyed<StagedMessage>[]>();
   let orphans = 0;
   for (const message of messages) {
     const reportId = reportIds.get(message.receiptHash.toString('hex'));
@@ -136,6 +141,7 @@ async function moveMessages(
         position: (last.get(reportId) ?? 0) + index + 1,
         direction: 'from_reporter' as const,
         bodySealed: message.bodySealed,
+        bodyKeyId: message.keyId,
         sentOn: message.sentOn,
       })),
   );

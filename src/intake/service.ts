@@ -8,8 +8,8 @@ import type { NonceStore } from './nonces';
 import { generateReceipt, hashReceipt, normalizeReceipt } from './receipt';
 import { deriveReporterKeyPair } from './reporter-key';
 import type { ReportAnswers } from './schema';
-import { currentDeskKey } from '../accounts/desk-keys';
-import { findStaged, insertStaged } from './staged-store';
+import { currentDeskKey, holdDeskKey, type DeskKey } from '../accounts/desk-keys';
+import { findStaged, insertStaged, type StagedRow } from './staged-store';
 import {
   MAX_STAGED_MESSAGES,
   openStaged,
@@ -74,10 +74,36 @@ export function createIntake(deps: IntakeDeps) {
   const decoy = generateReceipt();
 
   // Part of the desk-key contract: the one place intake asks for the key it seals to.
-  async function deskKey(db: Db): Promise<Buffer> {
+  async function deskKey(db: Db): Promise<DeskKey> {
     // New narratives and messages are sealed to the newest desk key, only once it is authenticated
     // (accounts/desk-keys.ts); otherwise a translated 503 and one operator log line.
-    return (await currentDeskKey(db, deps.secrets)).publicKey;
+    return currentDeskKey(db, deps.secrets);
+  }
+
+  /**
+   * Stages a row sealed to the current desk key, recording the key's id, in a transaction that then holds
+   * the key's row (issue 16). A rotation's job destroys a retired key only while holding that row and
+   * after finding no row sealed to it; so either this row is committed first and the job re-seals it, or
+   * the job is first and this row is refused here and sealed again to the key that replaced it. The
+   * staged row is inserted before the key is held: the job takes its locks in the same order.
+   */
+  async function stageSealed(build: (key: DeskKey) => Promise<StagedRow>): Promise<boolean> {
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const key = await deskKey(deps.db);
+      const row = await build(key);
+      const outcome = await deps.db
+        .transaction(async (trx) => {
+          if (!(await insertStaged(trx, { ...row, sealedKeyId: key.id }))) return false;
+          if (!(await holdDeskKey(trx, key.id))) throw new DestroyedMeanwhile();
+          return true;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof DestroyedMeanwhile) return 'again' as const;
+          throw error;
+        });
+      if (outcome !== 'again') return outcome;
+    }
+    throw new Error('the desk key was replaced three times during one submission');
   }
 
   // Spends the token's nonce around `work`, and gives it back when the work fails before committing,
@@ -167,36 +193,40 @@ export function createIntake(deps: IntakeDeps) {
       token: { nonce: string; expiresAt: Date },
       pageLang = 'en',
     ): Promise<string | null> {
-      const desk = await deskKey(deps.db);
+      // Asked before the nonce is spent: a closed intake (no authenticated key) costs the reporter nothing.
+      await deskKey(deps.db);
       return once(token, async () => {
         const shown = generateReceipt(pageLang);
         const receipt = normalizeReceipt(shown);
         // A receipt just drawn is 8 hyphenated words of one list: it always normalizes.
         if (receipt === null) throw new Error('a generated receipt did not normalize');
         const reporterKey = await deriveReporterKeyPair(receipt, secret);
-        const narrativeSealed = answers.narrative === null ? null : await seal(answers.narrative, desk);
         const lookup = stagedLookup(receipt, 0, secret);
-        const row = await sealStaged(
-          {
-            kind: 'report',
-            // A date, never a time (promise 1).
-            receivedOn: isoDate(deps.today()),
-            receiptHash: hashReceipt(receipt, secret),
-            reporterPublicKey: Buffer.from(reporterKey.publicKey),
-            state: answers.state,
-            fieldOffice: answers.fieldOffice,
-            incidentMonth: answers.incidentMonth,
-            targetRole: answers.targetRole,
-            actionTypes: answers.actionTypes,
-            activismTypes: answers.activismTypes,
-            evidenceTypes: answers.evidenceTypes,
-            narrativeSealed,
-          },
+        const staged = await stageSealed(async (desk) => ({
           lookup,
-          staging,
-        );
+          sealed: await sealStaged(
+            {
+              kind: 'report',
+              // A date, never a time (promise 1).
+              receivedOn: isoDate(deps.today()),
+              receiptHash: hashReceipt(receipt, secret),
+              reporterPublicKey: Buffer.from(reporterKey.publicKey),
+              state: answers.state,
+              fieldOffice: answers.fieldOffice,
+              incidentMonth: answers.incidentMonth,
+              targetRole: answers.targetRole,
+              actionTypes: answers.actionTypes,
+              activismTypes: answers.activismTypes,
+              evidenceTypes: answers.evidenceTypes,
+              narrativeSealed:
+                answers.narrative === null ? null : await seal(answers.narrative, desk.publicKey),
+            },
+            lookup,
+            staging,
+          ),
+        }));
         // Slot 0 of a fresh 88-bit receipt is free; a collision would be a broken random generator.
-        if (!(await insertStaged(deps.db, { lookup, sealed: row }))) throw new Error('receipt collision');
+        if (!staged) throw new Error('receipt collision');
         return shown;
       });
     },
@@ -216,21 +246,23 @@ export function createIntake(deps: IntakeDeps) {
       if (CLOSED.has(status.status)) return { kind: 'closed' };
       const slot = status.freeSlot;
       if (slot === null) return { kind: 'full' };
-      const desk = await deskKey(deps.db);
+      await deskKey(deps.db);
       const sent = await once(token, async () => {
         const lookup = stagedLookup(status.receipt, slot, secret);
-        const row = await sealStaged(
-          {
-            kind: 'message',
-            sentOn: isoDate(deps.today()),
-            receiptHash: hashReceipt(status.receipt, secret),
-            slot,
-            bodySealed: await seal(text, desk),
-          },
+        return stageSealed(async (desk) => ({
           lookup,
-          staging,
-        );
-        return insertStaged(deps.db, { lookup, sealed: row });
+          sealed: await sealStaged(
+            {
+              kind: 'message',
+              sentOn: isoDate(deps.today()),
+              receiptHash: hashReceipt(status.receipt, secret),
+              slot,
+              bodySealed: await seal(text, desk.publicKey),
+            },
+            lookup,
+            staging,
+          ),
+        }));
       });
       if (sent === null) return { kind: 'used' };
       if (!sent) {
@@ -244,6 +276,9 @@ export function createIntake(deps: IntakeDeps) {
 }
 
 export type Intake = ReturnType<typeof createIntake>;
+
+/** The desk key a submission was sealed to was destroyed before it committed: seal it again. */
+class DestroyedMeanwhile extends Error {}
 
 async function openOrNull(sealed: Buffer, keyPair: Awaited<ReturnType<typeof deriveReporterKeyPair>>) {
   try {

@@ -6,12 +6,34 @@ import type { Knex } from 'knex';
 export interface StagedRow {
   lookup: Buffer;
   sealed: Buffer;
+  /**
+   * The desk key the text inside was sealed to (issue 16). Set on every row, narrative or not, so that it
+   * says nothing about what the row holds.
+   */
+  sealedKeyId?: number | null;
 }
+
+interface Row {
+  lookup: Buffer;
+  sealed: Buffer;
+  sealed_key_id: number | null;
+}
+
+const toRow = (row: StagedRow): Row => ({
+  lookup: row.lookup,
+  sealed: row.sealed,
+  sealed_key_id: row.sealedKeyId ?? null,
+});
+const fromRow = (row: Row): StagedRow => ({
+  lookup: row.lookup,
+  sealed: row.sealed,
+  sealedKeyId: row.sealed_key_id,
+});
 
 /** Stages one submission; false when its slot is already taken (a message sent twice at once). */
 export async function insertStaged(db: Knex, row: StagedRow): Promise<boolean> {
   const inserted: unknown[] = await db('intake_staged')
-    .insert(row)
+    .insert(toRow(row))
     .onConflict('lookup')
     .ignore()
     .returning('lookup');
@@ -41,9 +63,12 @@ export async function listStagedPage(
   after: Buffer | null,
   limit: number,
 ): Promise<StagedRow[]> {
-  const query = trx('intake_staged').select('lookup', 'sealed').orderBy('lookup').limit(limit);
+  const query = trx('intake_staged')
+    .select('lookup', 'sealed', 'sealed_key_id')
+    .orderBy('lookup')
+    .limit(limit);
   const rows: unknown = await (after ? query.where('lookup', '>', after) : query);
-  return rows as StagedRow[];
+  return (rows as Row[]).map(fromRow);
 }
 
 /**
@@ -58,7 +83,7 @@ export async function truncateStaged(trx: Knex.Transaction): Promise<void> {
 /** Puts back rows that stay staged (in the order given). */
 export async function insertStagedRows(trx: Knex.Transaction, rows: StagedRow[]): Promise<void> {
   for (let start = 0; start < rows.length; start += 100) {
-    await trx('intake_staged').insert(rows.slice(start, start + 100));
+    await trx('intake_staged').insert(rows.slice(start, start + 100).map(toRow));
   }
 }
 

@@ -5,7 +5,9 @@ import { codeLabel as labelOf } from '../reference/names';
 import type { CodeKind, Reference } from '../reference/types';
 import { DECISION_REASONS } from '../reports/types';
 import type { OpenedReport } from './service';
-import { QUEUE_STATUSES, type QueueFilter, type QueueItem } from './store';
+import { formatCursor } from './queue-cursor';
+import type { QueuePage } from './queue-store';
+import { QUEUE_STATUSES, type QueueFilter, type QueueItem, type ReviewReport } from './store';
 
 // View models for the desk's pages: labels in the page's language, options with their selected state.
 
@@ -33,7 +35,7 @@ function placeOptions(reference: Reference, lang: Lang, state?: string, office?:
   };
 }
 
-function row(reference: Reference, item: QueueItem, lang: Lang) {
+export function row(reference: Reference, item: QueueItem, lang: Lang) {
   return {
     id: item.id,
     shortId: item.id.slice(0, 8),
@@ -49,20 +51,50 @@ function row(reference: Reference, item: QueueItem, lang: Lang) {
   };
 }
 
-/** The queue page: rows oldest first, and the filter form with what is selected. */
+/**
+ * The queue's links to other pages, each keeping the filter: plain links, so paging needs no JavaScript.
+ * Paths in English; the view localizes them.
+ */
+function pageLinks(page: QueuePage, filter: QueueFilter, single: string | undefined, paged: boolean) {
+  const link = (cursor?: { after: QueueItem } | { before: QueueItem }) => {
+    const params = new URLSearchParams();
+    if (single) params.set('status', single);
+    if (filter.state) params.set('state', filter.state);
+    if (filter.fieldOffice) params.set('office', filter.fieldOffice);
+    if (cursor && 'after' in cursor) params.set('after', formatCursor(cursor.after));
+    if (cursor && 'before' in cursor) params.set('before', formatCursor(cursor.before));
+    const query = params.toString();
+    return query ? `/moderate?${query}` : '/moderate';
+  };
+  const first = page.items[0];
+  const last = page.items[page.items.length - 1];
+  const links = {
+    firstPath: paged ? link() : null,
+    previousPath: first && page.hasBefore ? link({ before: first }) : null,
+    nextPath: last && page.hasAfter ? link({ after: last }) : null,
+  };
+  return { ...links, hasPages: Object.values(links).some((path) => path !== null) };
+}
+
+/** The queue page: one page of rows oldest first, counts per status, links to the pages around it. */
 export function queueView(
   reference: Reference,
-  queue: { items: QueueItem[]; total: number },
+  page: QueuePage,
   filter: QueueFilter,
   lang: Lang,
+  paged = false,
 ) {
   const single = filter.statuses.length === 1 ? filter.statuses[0] : undefined;
   return {
     titleKey: 'moderation.queue.title',
-    rows: queue.items.map((item) => row(reference, item, lang)),
-    total: queue.total,
-    shown: queue.items.length,
-    truncated: queue.total > queue.items.length,
+    rows: page.items.map((item) => row(reference, item, lang)),
+    total: page.total,
+    shown: page.items.length,
+    counts: QUEUE_STATUSES.map((status) => ({
+      labelKey: `moderation.status.${status}`,
+      count: page.counts[status],
+    })),
+    ...pageLinks(page, filter, single, paged),
     statuses: QUEUE_STATUSES.map((status) => ({
       value: status,
       labelKey: `moderation.status.${status}`,
@@ -72,14 +104,41 @@ export function queueView(
   };
 }
 
-/** One report: its coded fields as labels and as a correction form, the opened narrative and thread. */
-export function reportView(reference: Reference, report: OpenedReport, lang: Lang) {
+/** The coded-fields correction form, filled in with a report's current answers. */
+export function codesFormView(reference: Reference, report: ReviewReport, lang: Lang) {
   const checkboxes = (kind: CodeKind, selected: string[]) =>
     codesOf(reference, kind).map((code) => ({
       value: code.code,
       label: labelOf(code, lang),
       checked: selected.includes(code.code),
     }));
+  return {
+    ...placeOptions(reference, lang, report.state, report.fieldOffice),
+    month: report.incidentMonth,
+    roles: codesOf(reference, 'target_role').map((code) => ({
+      value: code.code,
+      label: labelOf(code, lang),
+      selected: code.code === report.targetRole,
+    })),
+    actions: checkboxes('action_type', report.actionTypes),
+    activism: checkboxes('activism_type', report.activismTypes),
+    evidence: checkboxes('evidence_type', report.evidenceTypes),
+  };
+}
+
+/** The labels of a report's coded answers, in the page's language. */
+export function codedLabels(reference: Reference, report: ReviewReport, lang: Lang) {
+  return {
+    ...row(reference, report, lang),
+    version: report.version,
+    actions: report.actionTypes.map((code) => codeLabel(reference, 'action_type', code, lang)),
+    activism: report.activismTypes.map((code) => codeLabel(reference, 'activism_type', code, lang)),
+    evidence: report.evidenceTypes.map((code) => codeLabel(reference, 'evidence_type', code, lang)),
+  };
+}
+
+/** One report: its coded fields as labels and as a correction form, the opened narrative and thread. */
+export function reportView(reference: Reference, report: OpenedReport, lang: Lang) {
   return {
     titleKey: 'moderation.report.title',
     report: {
@@ -102,23 +161,51 @@ export function reportView(reference: Reference, report: OpenedReport, lang: Lan
       })),
       hasReceipt: report.hasReceipt,
     },
+    candidates: candidatesView(reference, report, lang),
     form: {
-      ...placeOptions(reference, lang, report.state, report.fieldOffice),
-      month: report.incidentMonth,
-      roles: codesOf(reference, 'target_role').map((code) => ({
-        value: code.code,
-        label: labelOf(code, lang),
-        selected: code.code === report.targetRole,
-      })),
-      actions: checkboxes('action_type', report.actionTypes),
-      activism: checkboxes('activism_type', report.activismTypes),
-      evidence: checkboxes('evidence_type', report.evidenceTypes),
+      ...codesFormView(reference, report, lang),
       reasons: DECISION_REASONS.map((reason) => ({
         value: reason,
         labelKey: `moderation.reasons.${reason}`,
       })),
     },
   };
+}
+
+/** Narrative text or the key of what stands in its place, for the report and its candidates alike. */
+function narrativeView(narrative: OpenedReport['narrative']) {
+  return {
+    narrative: narrative && 'text' in narrative ? narrative.text : null,
+    narrativeProblemKey:
+      narrative && 'problem' in narrative ? `moderation.report.narrative_${narrative.problem}` : null,
+    noNarrative: narrative === null,
+  };
+}
+
+/**
+ * Duplicate candidates beside the report: every code the two share is marked, so a moderator sees at a
+ * glance what matches before comparing the narratives side by side.
+ */
+function candidatesView(reference: Reference, report: OpenedReport, lang: Lang) {
+  const marked = (kind: CodeKind, codes: string[], mine: string[]) =>
+    codes.map((code) => ({ label: codeLabel(reference, kind, code, lang), match: mine.includes(code) }));
+  const onDesk: readonly string[] = QUEUE_STATUSES;
+  return report.candidates.map((candidate) => ({
+    id: candidate.id,
+    shortId: candidate.id.slice(0, 8),
+    path: onDesk.includes(candidate.status) ? `/moderate/reports/${candidate.id}` : null,
+    statusKey: `moderation.status.${candidate.status}`,
+    receivedOn: candidate.receivedOn,
+    month: { label: candidate.incidentMonth, match: candidate.incidentMonth === report.incidentMonth },
+    role: {
+      label: codeLabel(reference, 'target_role', candidate.targetRole, lang),
+      match: candidate.targetRole === report.targetRole,
+    },
+    actions: marked('action_type', candidate.actionTypes, report.actionTypes),
+    activism: marked('activism_type', candidate.activismTypes, report.activismTypes),
+    evidence: marked('evidence_type', candidate.evidenceTypes, report.evidenceTypes),
+    ...narrativeView(candidate.narrative),
+  }));
 }
 
 /** The audit log: who, what, which report or account, when (UTC, to the minute); codes only. */

@@ -12,6 +12,9 @@ import { MAX_SEALED_CHARACTERS } from '../reports/seal';
 import { DECISION_REASONS } from '../reports/types';
 import { auditView, queueView, reportView } from './presenter';
 import type { EditResult, Moderation } from './service';
+import { CodesForm, fieldsOf } from './codes-form';
+import { parseCursor } from './queue-cursor';
+import type { PageAt } from './queue-store';
 import { QUEUE_STATUSES } from './store';
 
 // The desk: the queue, one report at a time, decisions, questions to the reporter, the audit log.
@@ -35,6 +38,8 @@ const QueueQuery = z.object({
     .regex(/^[A-Z]{3}$/)
     .or(z.literal(''))
     .optional(),
+  after: z.string().max(64).optional(),
+  before: z.string().max(64).optional(),
 });
 // Each picked row says "id:version"; both halves are held to the same rules as everywhere else, so a
 // forged value is a 400 here and never reaches Postgres as a bad uuid or an integer out of range.
@@ -53,15 +58,6 @@ const Versioned = z.object({ version });
 const RejectForm = Versioned.extend({ reason: z.enum(DECISION_REASONS) });
 const DuplicateForm = Versioned.extend({ duplicate_of: z.string().trim().toLowerCase().pipe(uuid) });
 const QuestionForm = Versioned.extend({ question: z.string().trim().min(1).max(MAX_SEALED_CHARACTERS) });
-const CodesForm = Versioned.extend({
-  state: z.string().regex(/^[A-Z]{2}$/),
-  field_office: z.string().regex(/^([A-Z]{3})?$/),
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
-  role: z.string().max(64),
-  action: list,
-  activism: list,
-  evidence: list,
-});
 const AuditQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
 
 export interface ModerationRouterDeps {
@@ -103,9 +99,16 @@ export function moderationRouter(deps: ModerationRouterDeps): Router {
       state: query.data.state || undefined,
       fieldOffice: query.data.office || undefined,
     };
+    const at = pageAt(query.data);
     res.render(
       'moderation/queue',
-      queueView(reference, await moderation.queue(filter), filter, res.locals.lang),
+      queueView(
+        reference,
+        await moderation.queue(filter, at),
+        filter,
+        res.locals.lang,
+        'after' in at || 'before' in at,
+      ),
     );
   });
 
@@ -129,15 +132,7 @@ export function moderationRouter(deps: ModerationRouterDeps): Router {
 
   router.post('/moderate/reports/:id/codes', requireModerator, async (req, res) => {
     const form = parse(CodesForm, req.body);
-    const fields = {
-      state: form.state,
-      fieldOffice: form.field_office || null,
-      incidentMonth: `${form.month}-01`,
-      targetRole: form.role,
-      actionTypes: form.action,
-      activismTypes: form.activism,
-      evidenceTypes: form.evidence,
-    };
+    const fields = fieldsOf(form);
     const id = reportId(req);
     await after(req, res, id, await moderation.correct(me(res), id, form.version, fields));
   });
@@ -188,6 +183,16 @@ export function moderationRouter(deps: ModerationRouterDeps): Router {
 }
 
 // A malformed id is answered like an unknown one: 404, never a database error.
+/** Where the page starts: after a cursor, before one, or at the top; a malformed cursor is a 400. */
+function pageAt(query: { after?: string | undefined; before?: string | undefined }): PageAt {
+  if (query.after !== undefined && query.before !== undefined) throw new BadRequestError();
+  const text = query.after ?? query.before;
+  if (text === undefined) return {};
+  const cursor = parseCursor(text);
+  if (!cursor) throw new BadRequestError();
+  return query.after !== undefined ? { after: cursor } : { before: cursor };
+}
+
 function reportId(req: Request): string {
   const parsed = uuid.safeParse(req.params.id);
   if (!parsed.success) throw new NotFoundError();

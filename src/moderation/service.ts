@@ -6,6 +6,12 @@ import { open, seal } from '../reports/seal';
 import { insertReportMessage, listReportMessages } from '../reports/store';
 import type { DecisionReason } from '../reports/types';
 import * as store from './store';
+import { listDuplicateCandidates, type DuplicateCandidate } from './duplicate-store';
+import { listQueuePage, type PageAt } from './queue-store';
+import { deskNumbers } from './numbers-store';
+
+/** Reports per page of the queue: a screenful a moderator can scan, few enough to keep the page light. */
+export const QUEUE_PAGE_SIZE = 50;
 import { codedFieldsProblem, type CodedFieldProblem } from '../reports/coded-fields';
 import type { CodedFields, QueueFilter, ReviewReport } from './store';
 
@@ -29,7 +35,12 @@ export interface OpenedReport extends ReviewReport {
   /** The narrative in plain text, 'locked' without a desk key, 'unreadable' if the key does not open it. */
   narrative: { text: string } | { problem: 'locked' | 'unreadable' } | null;
   messages: { direction: 'from_reporter' | 'to_reporter'; sentOn: string; text: string | null }[];
+  /** Reports that may be the same incident, their narratives opened for comparison side by side. */
+  candidates: (Omit<DuplicateCandidate, 'narrativeSealed'> & { narrative: OpenedReport['narrative'] })[];
 }
+
+/** How many duplicate candidates a report's page shows (and opens): the closest in the queue's order. */
+const CANDIDATE_LIMIT = 10;
 
 const STALE = { ok: false, stale: true } as const;
 const refused = (error: string) => ({ ok: false, stale: false, error }) as const;
@@ -70,9 +81,14 @@ export function createModeration(deps: ModerationDeps) {
   }
 
   return {
-    queue: (filter: QueueFilter, limit = 200) => store.listQueue(db, filter, limit),
+    /** One page of the queue, oldest first (keyset paged: see queue-cursor.ts). */
+    queue: (filter: QueueFilter, at: PageAt = {}, limit = QUEUE_PAGE_SIZE) =>
+      listQueuePage(db, filter, at, limit),
 
     statusOf: (id: string) => store.findStatus(db, id),
+
+    /** The desk's own numbers: queue length, the oldest report's wait, decisions in each of 12 weeks. */
+    numbers: () => deskNumbers(db, todayIso(), 12),
 
     /** A report on the desk, opened with the session's desk key; undefined when not on the desk. */
     async review(
@@ -96,7 +112,24 @@ export function createModeration(deps: ModerationDeps) {
         });
       }
       await recordAudit(db, { moderatorId, action: 'report_viewed', reportId: id });
-      return { ...report, narrative, messages };
+      const candidates: OpenedReport['candidates'] = [];
+      for (const { narrativeSealed, ...candidate } of await listDuplicateCandidates(
+        db,
+        report,
+        CANDIDATE_LIMIT,
+      )) {
+        const opened = narrativeSealed ? await openText(narrativeSealed, desk) : null;
+        // Reading a candidate's narrative is reading that report: the audit trail says so.
+        if (opened && 'text' in opened)
+          await recordAudit(db, {
+            moderatorId,
+            action: 'report_viewed',
+            reportId: candidate.id,
+            detail: { as: 'duplicate_candidate', of: id },
+          });
+        candidates.push({ ...candidate, narrative: opened });
+      }
+      return { ...report, narrative, messages, candidates };
     },
 
     /** Corrects coded fields; audit names the fields changed, never their values. */
@@ -241,7 +274,7 @@ export async function sendQuestionToReporter(
 }
 
 // The desk's message for each problem the shared coded-fields schema can find (src/reports/coded-fields.ts).
-const PROBLEM_KEYS: Record<CodedFieldProblem, string> = {
+export const PROBLEM_KEYS: Record<CodedFieldProblem, string> = {
   state: 'moderation.errors.state',
   field_office: 'moderation.errors.field_office',
   month: 'moderation.errors.month',

@@ -46,7 +46,7 @@ const QUEUE_COLUMNS = [
   'r.version',
 ] as const;
 
-interface QueueRow {
+export interface QueueRow {
   id: string;
   status: QueueStatus;
   state: string;
@@ -58,7 +58,7 @@ interface QueueRow {
   has_narrative: boolean;
 }
 
-function toQueueItem(row: QueueRow): QueueItem {
+export function toQueueItem(row: QueueRow): QueueItem {
   return {
     id: row.id,
     status: row.status,
@@ -72,36 +72,13 @@ function toQueueItem(row: QueueRow): QueueItem {
   };
 }
 
-function queueQuery(db: Knex) {
+export function queueQuery(db: Knex) {
   return db('reports as r').select(
     ...QUEUE_COLUMNS,
     db.raw("to_char(r.incident_month, 'YYYY-MM') as incident_month"),
     db.raw("to_char(r.received_on, 'YYYY-MM-DD') as received_on"),
     db.raw('(r.narrative_sealed is not null) as has_narrative'),
   );
-}
-
-/** The queue, oldest first (by date received, then id for a stable order), with its total size. */
-export async function listQueue(
-  db: Knex,
-  filter: QueueFilter,
-  limit: number,
-): Promise<{ items: QueueItem[]; total: number }> {
-  const where = (query: Knex.QueryBuilder) => {
-    query.whereIn('r.status', filter.statuses);
-    if (filter.state) query.where('r.state', filter.state);
-    if (filter.fieldOffice) query.where('r.field_office', filter.fieldOffice);
-    return query;
-  };
-  const rows = (await where(queueQuery(db))
-    .orderBy([
-      { column: 'r.received_on', order: 'asc' },
-      { column: 'r.id', order: 'asc' },
-    ])
-    .limit(limit)) as QueueRow[];
-  const count = (await where(db('reports as r').count({ n: '*' })).first()) as
-    { n: string | number } | undefined;
-  return { items: rows.map(toQueueItem), total: Number(count?.n ?? 0) };
 }
 
 /** One report on the desk (pending or needs_info), with its codes; undefined for any other id. */

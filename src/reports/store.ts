@@ -27,6 +27,7 @@ export async function insertReports(
       consent_to_count: report.consentToCount,
       received_on: report.receivedOn,
       narrative_sealed: report.narrativeSealed,
+      narrative_key_id: report.narrativeSealed ? (report.narrativeKeyId ?? null) : null,
       decision_reason: report.decisionReason ?? null,
       decision_on: report.decisionOn ?? null,
     }));
@@ -107,7 +108,7 @@ export async function lastMessagePositions(
 /** Inserts messages whose positions are already worked out (lastMessagePositions), in the order given. */
 export async function insertReportMessages(
   trx: Knex.Transaction,
-  messages: (ReportMessage & { reportId: string; position: number })[],
+  messages: (ReportMessage & { reportId: string; position: number; bodyKeyId: number | null })[],
 ): Promise<void> {
   for (let start = 0; start < messages.length; start += INSERT_CHUNK) {
     await trx('report_messages').insert(
@@ -116,6 +117,7 @@ export async function insertReportMessages(
         position: message.position,
         direction: message.direction,
         body_sealed: message.bodySealed,
+        body_key_id: message.bodyKeyId,
         sent_on: message.sentOn,
       })),
     );

@@ -25,6 +25,8 @@ export interface NewReport {
   consentToCount: boolean;
   receivedOn: IsoDate;
   narrativeSealed: Buffer | null;
+  /** The desk_keys row the narrative is sealed to (issue 16: rotations re-seal by it). */
+  narrativeKeyId?: number | null;
   decisionReason?: DecisionReason | null;
   decisionOn?: IsoDate | null;
 }

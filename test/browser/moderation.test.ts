@@ -69,4 +69,62 @@ describeWithChromium('the moderation desk in Chromium', () => {
     expect(external).toEqual([]);
     await context.close();
   });
+
+  it('pages through the queue and marks a report a duplicate of a candidate, in one click each', async () => {
+    const db = fixture.database.db;
+    const moderator = await createModerator(db, 'moderator');
+    // 52 older reports fill the first page; the one to mark is on the second, its original is approved.
+    for (let day = 0; day < 52; day += 1) {
+      await insertReport(
+        db,
+        await buildReport({
+          receivedOn: `2026-02-${String(1 + (day % 28)).padStart(2, '0')}`,
+          incidentMonth: '2025-01-01',
+        }),
+      );
+    }
+    const original = await insertReport(
+      db,
+      await buildReport({ status: 'approved', decisionOn: '2026-03-02', incidentMonth: '2026-05-01' }),
+    );
+    const later = await insertReport(
+      db,
+      await buildReport({ receivedOn: '2026-03-30', incidentMonth: '2026-06-01' }),
+    );
+    const context = await fixture.browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${fixture.origin}/moderate/login`);
+    await page.fill('#username', moderator.username);
+    await page.fill('#password', moderator.password);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/moderate/login/code'),
+      page.click('button[type=submit]'),
+    ]);
+    const secret = (await page.textContent('code.totp-secret'))!.trim();
+    await page.fill('#code', totpCode(secret));
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/moderate'),
+      page.click('form[action="/moderate/login/code"] button[type=submit]'),
+    ]);
+    expect(await page.locator('tr[data-report]').count()).toBe(50);
+    expect(await page.isVisible(`tr[data-report="${later}"]`)).toBe(false);
+
+    await Promise.all([page.waitForURL((url) => url.searchParams.has('after')), page.click('a[rel=next]')]);
+    expect(await page.isVisible(`tr[data-report="${later}"]`)).toBe(true);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === `/moderate/reports/${later}`),
+      page.click(`tr[data-report="${later}"] a`),
+    ]);
+    const candidate = page.locator(`article[data-candidate="${original}"]`);
+    expect(await candidate.isVisible()).toBe(true);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/moderate'),
+      candidate.locator('button[type=submit]').click(),
+    ]);
+    expect(await db('reports').where({ id: later }).first()).toMatchObject({
+      status: 'duplicate',
+      duplicate_of: original,
+    });
+    await context.close();
+  });
 });

@@ -59,7 +59,9 @@ describe('a staged submission', () => {
       .where({ table_schema: 'public', table_name: 'intake_staged' })
       .orderBy('column_name')
       .pluck('column_name');
-    expect(columns).toEqual(['lookup', 'sealed']);
+    // Plus the id of the desk key the text inside was sealed to (issue 16: rotations re-seal by it),
+    // the same on every row whatever it holds, as checked below.
+    expect(columns).toEqual(['lookup', 'sealed', 'sealed_key_id']);
     const short = await stageReport();
     await stageReport('🌵'.repeat(5000));
     await stageMessage(short, 'A follow-up message.');
@@ -67,6 +69,9 @@ describe('a staged submission', () => {
       .db('intake_staged')
       .select(database.db.raw('octet_length(sealed)::int as n'));
     expect(lengths.map((row) => row.n)).toEqual([STAGED_ROW_BYTES, STAGED_ROW_BYTES, STAGED_ROW_BYTES]);
+    const keyIds = await database.db('intake_staged').distinct('sealed_key_id').pluck('sealed_key_id');
+    expect(keyIds).toHaveLength(1);
+    expect(keyIds[0]).toEqual(expect.any(Number));
     expect(await counts(database.db)).toMatchObject({ staged: 3, reports: 0, receipts: 0, messages: 0 });
   });
 });
