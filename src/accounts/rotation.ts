@@ -54,6 +54,11 @@ export function createDeskRotation(deps: RotationDeps) {
         // The session must hold the very key intake seals to, not merely one with the same id.
         if (status.key.id !== desk.id || !Buffer.from(desk.pair.publicKey).equals(status.key.publicKey))
           return { ok: false, problem: 'not_current' };
+        // The admin must keep the key too: an account without its own key pair yet (a session begun before
+        // this version) signs in again first, which makes one.
+        const self = await store.findModeratorById(trx, adminId);
+        if (!self || !moderatorKeyIsAuthentic(deps.sessionSecret, self))
+          return { ok: false, problem: 'locked' };
         const today = todayIso();
         const toKeyId = await createDeskKey(trx, deps.sessionSecret, next.publicKey, today);
         await rotationStore.retireDeskKey(trx, desk.id, today);

@@ -316,4 +316,18 @@ describe('offboarding with a desk key rotation', () => {
       await expect(open(row.sealed, desk.pair)).resolves.toEqual(expect.any(String));
     }
   });
+
+  it('refuses an admin whose own account could not keep the new key, changing nothing', async () => {
+    const agent = await signIn(testApp.app, db(), admin);
+    // As for a session begun before accounts had key pairs of their own.
+    await db()('moderators').where({ id: admin.id }).update({ key_authenticator: null });
+    const before = await db()('desk_keys').count({ n: '*' });
+    const refused = await postRotate(agent);
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('Sign out and in again');
+    expect(await db()('desk_keys').count({ n: '*' })).toEqual(before);
+    // Signing in again gives the account its key pair back, and the desk key with it.
+    expect((await deskOf(admin))?.id).toEqual(expect.any(Number));
+    expect((await db()('moderators').where({ id: admin.id }).first()).key_authenticator).not.toBeNull();
+  });
 });
