@@ -16,7 +16,7 @@ import { loadAssets } from './platform/assets';
 import { splitLangPath } from './platform/i18n';
 import { localeFromPath } from './platform/locale';
 import type { Logger } from './platform/logger';
-import { securityHeaders } from './platform/security';
+import { createClientKeyer, securityHeaders } from './platform/security';
 import type { Secrets } from './platform/secrets';
 import { useViews } from './platform/views';
 import { intakeRouter, type IntakeOptions } from './intake/routes';
@@ -103,9 +103,11 @@ export function createApp(deps: AppDeps): Express {
     recordAudit,
     ...(deps.buildRelease ? { build: deps.buildRelease } : {}),
   });
-  const loginLimiter =
-    deps.loginLimiter ??
-    createLoginLimiter(deps.config.REDIS_URL ? { redis: new Redis(deps.config.REDIS_URL) } : {});
+  // One Redis client (when REDIS_URL is set) for every counter, nonce and the keyer's secret: what
+  // several instances must agree on lives there, never in one process (README, "At scale").
+  const redis = deps.config.REDIS_URL ? new Redis(deps.config.REDIS_URL) : undefined;
+  const clientKeyer = createClientKeyer(redis ? { redis } : {});
+  const loginLimiter = deps.loginLimiter ?? createLoginLimiter(redis ? { redis } : {});
   const releaseJobs = createReleaseJobs({ db: deps.db, releases, logger: deps.logger, today });
   // The public record: its own tables and service, read by no release and reading no report.
   const cases = createCases({ db: deps.db, reference: deps.reference, today });
@@ -123,6 +125,7 @@ export function createApp(deps: AppDeps): Express {
     releases,
     releaseJobs,
     loginLimiter,
+    clientKeyer,
     cases,
     casePages,
     sessionSecret: deps.secrets.session,
@@ -133,7 +136,7 @@ export function createApp(deps: AppDeps): Express {
     // Before the public site's router: its /api/v1 catch-all would answer /api/v1/cases with a 404.
     casesRouter(desk),
     publicRouter(deps),
-    intakeRouter(deps),
+    intakeRouter({ ...deps, clientKeyer, ...(redis ? { redis } : {}) }),
     accountsRouter(desk),
     moderationRouter(desk),
     releasesRouter(desk),
