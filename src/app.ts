@@ -10,6 +10,7 @@ import express, {
 import type { Config } from './platform/config';
 import type { Db } from './platform/db';
 import { normalizeError, OperatorActionError } from './platform/errors';
+import { createFrozenResponses } from './platform/frozen';
 import { healthRouter } from './platform/health';
 import { securityTxtRouter } from './platform/security-txt';
 import { loadAssets } from './platform/assets';
@@ -74,6 +75,14 @@ export function createApp(deps: AppDeps): Express {
   useViews(app, assets);
   app.locals.assets = assets;
 
+  // Public answers already given once, sent again as they were, before any other layer (platform/frozen.ts).
+  // Off when requests are logged (debug), so that every request is.
+  const frozen =
+    deps.publicSite?.frozen ??
+    (deps.logger.isLevelEnabled('debug')
+      ? undefined
+      : createFrozenResponses({ maxBytes: (deps.publicSite?.cacheBytes ?? 64 * 1024 * 1024) / 4 }));
+  if (frozen) app.use(frozen.serve);
   app.use(methodAllowList);
   app.use(requestLog(deps.logger));
   app.use(localeFromPath);
@@ -135,7 +144,7 @@ export function createApp(deps: AppDeps): Express {
   const routers: Router[] = [
     // Before the public site's router: its /api/v1 catch-all would answer /api/v1/cases with a 404.
     casesRouter(desk),
-    publicRouter(deps),
+    publicRouter({ ...deps, publicSite: { ...deps.publicSite, ...(frozen ? { frozen } : {}) } }),
     intakeRouter({ ...deps, clientKeyer, ...(redis ? { redis } : {}) }),
     accountsRouter(desk),
     moderationRouter(desk),
