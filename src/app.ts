@@ -78,10 +78,12 @@ export function createApp(deps: AppDeps): Express {
   // Public answers already given once, sent again as they were, before any other layer (platform/frozen.ts).
   // Off when requests are logged (debug), so that every request is.
   const frozen =
-    deps.publicSite?.frozen ??
-    (deps.logger.isLevelEnabled('debug')
+    deps.publicSite?.frozen === false
       ? undefined
-      : createFrozenResponses({ maxBytes: (deps.publicSite?.cacheBytes ?? 64 * 1024 * 1024) / 4 }));
+      : (deps.publicSite?.frozen ??
+        (deps.logger.isLevelEnabled('debug')
+          ? undefined
+          : createFrozenResponses({ maxBytes: (deps.publicSite?.cacheBytes ?? 64 * 1024 * 1024) / 4 })));
   if (frozen) app.use(frozen.serve);
   app.use(methodAllowList);
   app.use(requestLog(deps.logger));
@@ -144,7 +146,7 @@ export function createApp(deps: AppDeps): Express {
   const routers: Router[] = [
     // Before the public site's router: its /api/v1 catch-all would answer /api/v1/cases with a 404.
     casesRouter(desk),
-    publicRouter({ ...deps, publicSite: { ...deps.publicSite, ...(frozen ? { frozen } : {}) } }),
+    publicRouter({ ...deps, publicSite: { ...deps.publicSite, frozen: frozen ?? false } }),
     intakeRouter({ ...deps, clientKeyer, ...(redis ? { redis } : {}) }),
     accountsRouter(desk),
     moderationRouter(desk),

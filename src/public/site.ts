@@ -71,8 +71,8 @@ export interface PublicSiteOptions {
   releaseListTtlMs?: number;
   /** Memory for cached pages and files, in bytes. */
   cacheBytes?: number;
-  /** Whole responses for the app's first middleware (platform/frozen.ts); kept current here. */
-  frozen?: FrozenResponses;
+  /** Whole responses for the app's first middleware (platform/frozen.ts); kept current here. False: none. */
+  frozen?: FrozenResponses | false;
 }
 
 interface Resolved {
@@ -91,7 +91,7 @@ export function createPublicSite(deps: {
 }) {
   const { reference, origin } = deps;
   const labeler = createLabeler(reference);
-  const { frozen } = deps.options;
+  const frozen = deps.options.frozen || undefined;
   // Every public answer depends on the list of releases (the latest, the picker, "is this the latest?"):
   // frozen responses are served only while the list is fresh, and forgotten when it changes.
   const catalog = createReleaseCatalog({
@@ -374,7 +374,11 @@ export function createPublicSite(deps: {
       return {
         hasRelease: true,
         releaseCount: list.length,
-        ...dataPageModel(r.data, labeler, lang, { origin, isLatest: record.id === r.latest.id }),
+        ...dataPageModel(r.data, labeler, lang, {
+          origin,
+          isLatest: record.id === r.latest.id,
+          summary: label === undefined,
+        }),
         reuse: reuseModel(record, origin),
         previousLabel: previous?.label,
         jsonLd: jsonLdScript(datasetJsonLd(record, origin)),
