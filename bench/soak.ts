@@ -74,7 +74,14 @@ async function serve(url: string | undefined): Promise<void> {
       // A full collection first, so the heap figure is what is retained, not garbage not yet collected.
       (globalThis as { gc?: () => void }).gc?.();
       const memory = process.memoryUsage();
-      process.send?.({ rss: { rss: memory.rss, heap: memory.heapUsed } });
+      process.send?.({
+        rss: {
+          rss: memory.rss,
+          heap: memory.heapUsed,
+          heapTotal: memory.heapTotal,
+          external: memory.external,
+        },
+      });
     }
     // Reports are staged until the daily move: an acknowledged report is in one table or the other
     // (staged rows are opaque, but the soak sends no follow-up messages, so each is a report).
@@ -226,7 +233,8 @@ async function main(): Promise<void> {
     childUrl = url.toString();
   }
   const child = fork(compileChild(), ['serve', ...(childUrl ? [childUrl] : [])], {
-    execArgv: [...startFlags(), '--expose-gc'],
+    // SOAK_NODE_FLAGS="…" tries other Node flags than npm start's.
+    execArgv: [...(process.env.SOAK_NODE_FLAGS?.split(' ') ?? startFlags()), '--expose-gc'],
   });
   const ask = <T>(message: string, key: string): Promise<T> =>
     new Promise((resolve) => {
@@ -253,11 +261,21 @@ async function main(): Promise<void> {
     };
     const started = performance.now();
     const deadline = started + seconds * 1000;
-    const samples: { t: number; mb: number; heapMb: number }[] = [];
+    const samples: { t: number; mb: number; heapMb: number; heapTotalMb: number; externalMb: number }[] = [];
     const sample = async () => {
-      const memory = await ask<{ rss: number; heap: number }>('rss', 'rss');
+      const memory = await ask<{ rss: number; heap: number; heapTotal: number; external: number }>(
+        'rss',
+        'rss',
+      );
       const t = (performance.now() - started) / 60_000;
-      samples.push({ t, mb: memory.rss / 1024 / 1024, heapMb: memory.heap / 1024 / 1024 });
+      const mb = (n: number) => n / 1024 / 1024;
+      samples.push({
+        t,
+        mb: mb(memory.rss),
+        heapMb: mb(memory.heap),
+        heapTotalMb: mb(memory.heapTotal),
+        externalMb: mb(memory.external),
+      });
     };
     await sample();
     const sampler = setInterval(() => void sample(), SAMPLE_EVERY_MS);
@@ -312,6 +330,11 @@ async function main(): Promise<void> {
         `after warm-up ${describe(rss)} (${warm.length} samples)`,
     );
     console.log(`heap after gc: after warm-up ${describe(heap)}`);
+    const last = samples.at(-1)!;
+    console.log(
+      `at the end: V8 heap reserved ${last.heapTotalMb.toFixed(0)} MB (in use ${last.heapMb.toFixed(0)} MB), ` +
+        `external (buffers, WebAssembly) ${last.externalMb.toFixed(0)} MB; the rest of the RSS is code, stacks and native allocations`,
+    );
     const problems = [
       ...(fivexx > 0 ? [`${fivexx} answers were 5xx`] : []),
       ...tally.failures.slice(0, 5),
