@@ -25,4 +25,4 @@ COPY docs/disclosure.md ./docs/disclosure.md
 COPY src/public/maps/geometry.prebuilt.json ./src/public/maps/geometry.prebuilt.json
 USER node
 EXPOSE 3000
-CMD ["node", "--enable-source-maps", "--max-old-space-size=192", "dist/src/server.js"]
+CMD ["node", "--enable-source-maps", "--max-old-space-size=192", "--max-semi-space-size=4", "dist/src/server.js"]

@@ -7,6 +7,7 @@
 // Budget (DESIGN section 7): at least 200 reports per second.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { createApp } from '../src/app';
 import { createDeskKey } from '../src/accounts/desk-keys';
@@ -44,7 +45,11 @@ async function serve(url: string, secretHex: string): Promise<void> {
     while (pool.numUsed() + pool.numPendingAcquires() > 0)
       await new Promise((resolve) => setTimeout(resolve, 50));
   };
-  process.on('message', () => {
+  process.on('message', (message: string) => {
+    if (message === 'cpu') {
+      process.send?.({ cpu: process.cpuUsage() });
+      return;
+    }
     server.close(() => void drained().then(() => db.destroy().then(() => process.exit(0))));
     server.closeIdleConnections();
   });
@@ -92,6 +97,17 @@ async function main(serverUrl: string): Promise<void> {
       child.once('message', (m: { port: number }) => resolve(m.port)),
     );
 
+    const cpu = (): Promise<NodeJS.CpuUsage> =>
+      new Promise((resolve) => {
+        const listener = (m: { cpu?: NodeJS.CpuUsage }) => {
+          if (!m.cpu) return;
+          child.off('message', listener);
+          resolve(m.cpu);
+        };
+        child.on('message', listener);
+        child.send('cpu');
+      });
+    const cpuBefore = await cpu();
     const receipts: string[] = [];
     let other = 0;
     const result = await autocannon({
@@ -112,6 +128,8 @@ async function main(serverUrl: string): Promise<void> {
         },
       ],
     });
+    const cpuAfter = await cpu();
+    const load = loadavg();
     child.send('stop');
     await new Promise((resolve) => child.once('exit', resolve));
 
@@ -134,6 +152,15 @@ async function main(serverUrl: string): Promise<void> {
       `accepted: ${receipts.length} reports, ${(receipts.length / seconds).toFixed(0)} per second; other answers: ${other}`,
     );
     console.log(`latency: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
+    // CPU time the app process spent per accepted report: what the machine's load does not change much.
+    const cpuMs =
+      (cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) /
+      1000 /
+      Math.max(1, receipts.length);
+    console.log(
+      `app CPU per accepted report: ${cpuMs.toFixed(2)} ms (one core's worth: ${(1000 / cpuMs).toFixed(0)} reports/s); ` +
+        `load average ${load.map((n) => n.toFixed(2)).join(', ')} on ${cpus().length} cores`,
+    );
     console.log(
       `daily move: ${moved.reports} staged reports moved in one transaction in ${moveSeconds.toFixed(1)} s`,
     );

@@ -1,17 +1,21 @@
 // Soak: `npx tsx bench/soak.ts [--seconds 300] [--max-requests 200000] [--concurrency 16]`, embedded
 // database by default, or DATABASE_URL=postgres://… (creates and drops a scratch database). A child
-// process serves the app (one release, a desk key, rate limits off) on 127.0.0.1; this process sends
+// process serves the app (one release, a desk key, rate limits off) on 127.0.0.1, compiled as `npm start`
+// compiles it and run with its Node flags (the heap limit among them), so its memory is the deployed
+// portal's and not tsx's; this process sends
 // mixed traffic until the time or the request count runs out: public pages in both languages (60%),
 // reports with a fresh form token each (25%) and status checks with receipts it was given (15%). The
 // child's RSS is sampled every few seconds. Fails (exit 1) on any 5xx, on a receipt that does not lead
 // to a stored report, on RSS over 200 MB (server database only: embedded, the child also holds PGlite's
 // WebAssembly heap), or on an upward RSS trend after warm-up.
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildSync } from 'esbuild';
 import { createApp } from '../src/app';
 import { createDeskKey } from '../src/accounts/desk-keys';
 import { loadConfig } from '../src/platform/config';
@@ -19,6 +23,7 @@ import { EMBEDDED_MAX_CONNECTIONS } from '../src/platform/database';
 import { migrateToLatest, openDb } from '../src/platform/db';
 import { startEmbeddedDatabase } from '../src/platform/embedded-db';
 import { createLogger } from '../src/platform/logger';
+import { fromRoot } from '../src/platform/paths';
 import { loadReference } from '../src/reference/store';
 import { generateDeskKeyPair } from '../src/reports/seal';
 import { insertTestRelease } from '../test/support/public-release';
@@ -69,12 +74,21 @@ async function serve(url: string | undefined): Promise<void> {
       // A full collection first, so the heap figure is what is retained, not garbage not yet collected.
       (globalThis as { gc?: () => void }).gc?.();
       const memory = process.memoryUsage();
-      process.send?.({ rss: { rss: memory.rss, heap: memory.heapUsed } });
+      process.send?.({
+        rss: {
+          rss: memory.rss,
+          heap: memory.heapUsed,
+          heapTotal: memory.heapTotal,
+          external: memory.external,
+        },
+      });
     }
+    // Reports are staged until the daily move: an acknowledged report is in one table or the other
+    // (staged rows are opaque, but the soak sends no follow-up messages, so each is a report).
     if (message === 'count')
-      void db('reports')
-        .count({ n: '*' })
-        .then((rows) => process.send?.({ reports: Number((rows[0] as { n: string }).n) }));
+      void db
+        .raw('select (select count(*) from reports) + (select count(*) from intake_staged) as n')
+        .then((result: { rows: { n: string }[] }) => process.send?.({ reports: Number(result.rows[0]!.n) }));
     if (message === 'stop') {
       server.close();
       server.closeAllConnections();
@@ -154,6 +168,30 @@ async function oneStep(base: string, tally: Tally, n: number): Promise<void> {
   }
 }
 
+// The app as `npm start` builds it, and this file (with the test helper it seeds with) beside it, so
+// that their imports of ../src resolve to the compiled app.
+function compileChild(): string {
+  execFileSync(process.execPath, [fromRoot('scripts/build.mjs')], { stdio: 'inherit' });
+  buildSync({
+    entryPoints: [fromRoot('bench/soak.ts'), fromRoot('test/support/public-release.ts')],
+    outdir: fromRoot('dist'),
+    outbase: fromRoot('.'),
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  return fromRoot('dist/bench/soak.js');
+}
+
+/** The Node flags `npm start` runs the portal with (the heap limit among them). */
+function startFlags(): string[] {
+  const manifest = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  return manifest.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
@@ -194,8 +232,9 @@ async function main(): Promise<void> {
     url.pathname = `/${name}`;
     childUrl = url.toString();
   }
-  const child = fork(__filename, ['serve', ...(childUrl ? [childUrl] : [])], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+  const child = fork(compileChild(), ['serve', ...(childUrl ? [childUrl] : [])], {
+    // SOAK_NODE_FLAGS="…" tries other Node flags than npm start's.
+    execArgv: [...(process.env.SOAK_NODE_FLAGS?.split(' ') ?? startFlags()), '--expose-gc'],
   });
   const ask = <T>(message: string, key: string): Promise<T> =>
     new Promise((resolve) => {
@@ -222,11 +261,21 @@ async function main(): Promise<void> {
     };
     const started = performance.now();
     const deadline = started + seconds * 1000;
-    const samples: { t: number; mb: number; heapMb: number }[] = [];
+    const samples: { t: number; mb: number; heapMb: number; heapTotalMb: number; externalMb: number }[] = [];
     const sample = async () => {
-      const memory = await ask<{ rss: number; heap: number }>('rss', 'rss');
+      const memory = await ask<{ rss: number; heap: number; heapTotal: number; external: number }>(
+        'rss',
+        'rss',
+      );
       const t = (performance.now() - started) / 60_000;
-      samples.push({ t, mb: memory.rss / 1024 / 1024, heapMb: memory.heap / 1024 / 1024 });
+      const mb = (n: number) => n / 1024 / 1024;
+      samples.push({
+        t,
+        mb: mb(memory.rss),
+        heapMb: mb(memory.heap),
+        heapTotalMb: mb(memory.heapTotal),
+        externalMb: mb(memory.external),
+      });
     };
     await sample();
     const sampler = setInterval(() => void sample(), SAMPLE_EVERY_MS);
@@ -281,6 +330,11 @@ async function main(): Promise<void> {
         `after warm-up ${describe(rss)} (${warm.length} samples)`,
     );
     console.log(`heap after gc: after warm-up ${describe(heap)}`);
+    const last = samples.at(-1)!;
+    console.log(
+      `at the end: V8 heap reserved ${last.heapTotalMb.toFixed(0)} MB (in use ${last.heapMb.toFixed(0)} MB), ` +
+        `external (buffers, WebAssembly) ${last.externalMb.toFixed(0)} MB; the rest of the RSS is code, stacks and native allocations`,
+    );
     const problems = [
       ...(fivexx > 0 ? [`${fivexx} answers were 5xx`] : []),
       ...tally.failures.slice(0, 5),

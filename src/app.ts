@@ -10,13 +10,14 @@ import express, {
 import type { Config } from './platform/config';
 import type { Db } from './platform/db';
 import { normalizeError, OperatorActionError } from './platform/errors';
+import { createFrozenResponses } from './platform/frozen';
 import { healthRouter } from './platform/health';
 import { securityTxtRouter } from './platform/security-txt';
 import { loadAssets } from './platform/assets';
 import { langPrefixes, splitLangPath } from './platform/i18n';
 import { localeFromPath } from './platform/locale';
 import type { Logger } from './platform/logger';
-import { securityHeaders } from './platform/security';
+import { createClientKeyer, securityHeaders } from './platform/security';
 import type { Secrets } from './platform/secrets';
 import { useViews } from './platform/views';
 import { intakeRouter, type IntakeOptions } from './intake/routes';
@@ -82,6 +83,16 @@ export function createApp(deps: AppDeps): Express {
   useViews(app, assets);
   app.locals.assets = assets;
 
+  // Public answers already given once, sent again as they were, before any other layer (platform/frozen.ts).
+  // Off when requests are logged (debug), so that every request is.
+  const frozen =
+    deps.publicSite?.frozen === false
+      ? undefined
+      : (deps.publicSite?.frozen ??
+        (deps.logger.isLevelEnabled('debug')
+          ? undefined
+          : createFrozenResponses({ maxBytes: (deps.publicSite?.cacheBytes ?? 64 * 1024 * 1024) / 4 })));
+  if (frozen) app.use(frozen.serve);
   app.use(methodAllowList);
   app.use(requestLog(deps.logger));
   app.use(localeFromPath);
@@ -125,9 +136,11 @@ export function createApp(deps: AppDeps): Express {
     recordAudit,
     ...(deps.buildRelease ? { build: deps.buildRelease } : {}),
   });
-  const loginLimiter =
-    deps.loginLimiter ??
-    createLoginLimiter(deps.config.REDIS_URL ? { redis: new Redis(deps.config.REDIS_URL) } : {});
+  // One Redis client (when REDIS_URL is set) for every counter, nonce and the keyer's secret: what
+  // several instances must agree on lives there, never in one process (README, "At scale").
+  const redis = deps.config.REDIS_URL ? new Redis(deps.config.REDIS_URL) : undefined;
+  const clientKeyer = createClientKeyer(redis ? { redis } : {});
+  const loginLimiter = deps.loginLimiter ?? createLoginLimiter(redis ? { redis } : {});
   const releaseJobs = createReleaseJobs({ db: deps.db, releases, logger: deps.logger, today });
   // The public record: its own tables and service, read by no release and reading no report.
   const cases = createCases({ db: deps.db, reference: deps.reference, today });
@@ -147,6 +160,7 @@ export function createApp(deps: AppDeps): Express {
     releases,
     releaseJobs,
     loginLimiter,
+    clientKeyer,
     cases,
     casePages,
     sessionSecret: deps.secrets.session,
@@ -156,8 +170,8 @@ export function createApp(deps: AppDeps): Express {
   const routers: Router[] = [
     // Before the public site's router: its /api/v1 catch-all would answer /api/v1/cases with a 404.
     casesRouter(desk),
-    publicRouter(deps),
-    intakeRouter(deps),
+    publicRouter({ ...deps, publicSite: { ...deps.publicSite, frozen: frozen ?? false } }),
+    intakeRouter({ ...deps, clientKeyer, ...(redis ? { redis } : {}) }),
     accountsRouter(desk),
     deskKeyRouter(desk),
     moderationRouter(desk),

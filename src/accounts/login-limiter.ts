@@ -16,9 +16,9 @@ import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'r
 //   day) is exempt, so strangers' failures never keep the moderator from an address they use.
 // - Every attempt is counted before the password is checked (and given back on success), so a burst of
 //   parallel guesses cannot all pass the check before the first failure is recorded.
-// With several instances and no Redis, each keeps its own counts. With Redis, the per-account counter
-// is shared; keyed addresses still differ between instances (each has its own keyer secret), so the
-// per-pair and per-address counts and the "signed in before" mark are per instance.
+// With several instances and no Redis, each keeps its own counts. With Redis every counter is shared,
+// and so is the keyer's secret (platform/security.ts), so an address has one key on every instance and
+// the counts and the "signed in before" mark behave as in one process.
 
 export const FREE_FAILURES = 5;
 export const MAX_WAIT_SECONDS = 15 * 60;

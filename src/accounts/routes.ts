@@ -5,7 +5,7 @@ import type { Config } from '../platform/config';
 import type { Db } from '../platform/db';
 import { BadRequestError, RateLimitedError } from '../platform/errors';
 import { localizedPath } from '../platform/i18n';
-import { createClientKeyer } from '../platform/security';
+import type { ClientKeyer } from '../platform/security';
 import { issueLoginToken, verifyLoginForm } from './login-form';
 import type { LoginLimiter } from './login-limiter';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords';
@@ -51,6 +51,8 @@ export interface AccountsRouterDeps {
   sessionSecret: Buffer;
   /** The sign-in limiter, built once by the composition root (memory or Redis). */
   loginLimiter: LoginLimiter;
+  /** Rate-limit keys of client addresses (platform/security.ts), built once by the composition root. */
+  clientKeyer: ClientKeyer;
   /** The current time, for the sign-in form's token only. */
   now?: () => Date;
 }
@@ -60,7 +62,7 @@ export function accountsRouter(deps: AccountsRouterDeps): Router {
   const { accounts, sessionSecret } = deps;
   const router = Router();
   // The only place this router reads a client address: straight into the rotating keyed hash.
-  const keyer = createClientKeyer();
+  const keyer = deps.clientKeyer;
   const limiter = deps.loginLimiter;
   const now = deps.now ?? (() => new Date());
   const to = (res: Response, path: string) => res.redirect(303, localizedPath(res.locals.lang, path));
@@ -81,7 +83,7 @@ export function accountsRouter(deps: AccountsRouterDeps): Router {
   router.post('/moderate/login', verifyLoginForm(deps.config, sessionSecret, now), async (req, res) => {
     const form = LoginForm.safeParse(req.body);
     if (!form.success) return renderLogin(res, 422, { error: 'accounts.login.invalid' });
-    const address = keyer.key(req);
+    const address = await keyer.key(req);
     const attempt = await limiter.attempt(form.data.username, address);
     // Translated, and without numbers: no count of attempts, no time to wait (accounts.login.throttled).
     if (!attempt.allowed) throw new RateLimitedError('accounts.login.throttled');
@@ -113,7 +115,7 @@ export function accountsRouter(deps: AccountsRouterDeps): Router {
     if (pending === undefined) return to(res, '/moderate/login');
     const form = CodeForm.safeParse(req.body);
     const account = `id:${pending}`;
-    const address = keyer.key(req);
+    const address = await keyer.key(req);
     const attempt = await limiter.attempt(account, address);
     if (!attempt.allowed) throw new RateLimitedError('accounts.login.throttled');
     if (!form.success || !(await accounts.checkCode(pending, form.data.code))) {

@@ -3,7 +3,7 @@ import { rateLimit, type Options, type Store } from 'express-rate-limit';
 import type Redis from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { DEFAULT_LOAD_SHEDDING, loadShedding, type LoadSheddingOptions } from '../platform/load-shedding';
-import { createClientKeyer } from '../platform/security';
+import type { ClientKeyer } from '../platform/security';
 
 // Abuse controls for the three intake POST routes, built so that no stranger can close intake for others:
 //
@@ -17,8 +17,8 @@ import { createClientKeyer } from '../platform/security';
 //   handled by load shedding (platform/load-shedding.ts) on queue length and event-loop delay instead.
 //
 // Counters live in memory, or in Redis (without persistence) when REDIS_URL is set; never in Postgres,
-// where keys would persist. With Redis the per-client keys still differ between instances (each has its
-// own secret), so each instance limits a client on its own.
+// where keys would persist. With Redis the keyer's secret is shared too (platform/security.ts), so a
+// client gets one limit across every instance, exactly as from one process.
 //
 // Promise 6: no response carries a counter. The library's RateLimit and X-RateLimit headers would
 // publish a count of submissions, and the 429 page says "later", never how many minutes (a countdown is
@@ -40,12 +40,11 @@ export type LimitedRoute = keyof RateLimitSettings['perClient'];
 /** Middleware per route: load shedding, then the per-client limit (none when limits are off). */
 export function createIntakeLimits(
   settings: RateLimitSettings | false,
-  options: { redis?: Redis; shedding?: LoadSheddingOptions } = {},
+  options: { keyer: ClientKeyer; redis?: Redis; shedding?: LoadSheddingOptions },
 ): Record<LimitedRoute, RequestHandler[]> {
   const shed = loadShedding(options.shedding ?? DEFAULT_LOAD_SHEDDING);
   if (settings === false) return { report: [shed], status: [shed], messages: [shed] };
-  const keyer = createClientKeyer();
-  const { redis } = options;
+  const { keyer, redis } = options;
   const store = (name: string): Store | undefined =>
     redis
       ? new RedisStore({

@@ -1,8 +1,9 @@
 import { Router, type RequestHandler, type Response } from 'express';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { Config } from '../platform/config';
 import type { Db } from '../platform/db';
 import { ForbiddenError } from '../platform/errors';
+import type { ClientKeyer } from '../platform/security';
 import type { Secrets } from '../platform/secrets';
 import type { Reference } from '../reference/types';
 import { isSameOriginRequest } from './form-token';
@@ -33,6 +34,10 @@ interface IntakeRouterDeps {
   today?: () => Date;
   now?: () => Date;
   intake?: IntakeOptions;
+  /** Redis for nonces and counters shared by every instance, built once by the composition root. */
+  redis?: Redis;
+  /** Rate-limit keys; shared with the sign-in limits, so one secret per app (and per Redis). */
+  clientKeyer: ClientKeyer;
 }
 
 function noStore(res: Response, status: number): Response {
@@ -51,10 +56,11 @@ function requireSameOrigin(config: Config): RequestHandler {
 /** The intake router; mounted at / and /es by app.ts. */
 export function intakeRouter(deps: IntakeRouterDeps): Router {
   const today = deps.today ?? (() => new Date());
-  const redis = deps.config.REDIS_URL ? new Redis(deps.config.REDIS_URL) : undefined;
+  const { redis } = deps;
   const nonces = deps.intake?.nonces ?? (redis ? redisNonceStore(redis) : memoryNonceStore());
   const intake = createIntake({ ...deps, today, now: deps.now ?? (() => new Date()), nonces });
   const limits = createIntakeLimits(deps.intake?.rateLimits ?? DEFAULT_RATE_LIMITS, {
+    keyer: deps.clientKeyer,
     ...(redis ? { redis } : {}),
     ...(deps.intake?.shedding ? { shedding: deps.intake.shedding } : {}),
   });

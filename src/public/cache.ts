@@ -105,9 +105,13 @@ export interface Freshness {
   maxAge: number;
 }
 
-/** The ETag of anything built from one release (or from none yet). */
+/**
+ * The ETag of anything built from one release (or from none yet). The label names the release (labels
+ * are unique and releases frozen), never its row id: an ETag says nothing the body does not, and the id
+ * would count the publications attempted.
+ */
 export function releaseTag(fingerprint: string, release: ReleaseRecord | undefined, variant = ''): string {
-  const part = release ? `${release.id}-${release.label}` : 'none';
+  const part = release ? release.label : 'none';
   return `"${fingerprint}-${part}${variant ? `-${variant}` : ''}"`;
 }
 

@@ -22,6 +22,8 @@ export interface ReleaseCatalog {
   data(record: ReleaseRecord): Promise<ReleaseData>;
   /** The release published just before this one, which its changes are measured against. */
   previous(record: ReleaseRecord): Promise<ReleaseRecord | undefined>;
+  /** Whether the list was read less than `ttlMs` ago (what the list says is still what was last read). */
+  isFresh(): boolean;
 }
 
 // Misses on unknown labels may re-read the list, but never more often than this, so a flood of made-up
@@ -30,7 +32,12 @@ const MISS_REFRESH_MS = 1000;
 const KEPT_RELEASES = 24;
 
 /** A cached view of the published releases; `ttlMs` 0 re-reads the list on every call (tests). */
-export function createReleaseCatalog(deps: { db: Knex; ttlMs: number }): ReleaseCatalog {
+export function createReleaseCatalog(deps: {
+  db: Knex;
+  ttlMs: number;
+  /** Called when a read finds the list changed: a release was published (by this instance or another). */
+  onChange?: () => void;
+}): ReleaseCatalog {
   let records: ReleaseRecord[] = [];
   let readAt = -Infinity;
   let reading: Promise<ReleaseRecord[]> | undefined;
@@ -39,7 +46,10 @@ export function createReleaseCatalog(deps: { db: Knex; ttlMs: number }): Release
   function refresh(): Promise<ReleaseRecord[]> {
     reading ??= listReleases(deps.db)
       .then((rows) => {
+        const before = records.map((r) => r.id).join();
         records = rows.reverse();
+        // The first read changes nothing: nothing was built from a list before it.
+        if (readAt !== -Infinity && records.map((r) => r.id).join() !== before) deps.onChange?.();
         readAt = performance.now();
         return records;
       })
@@ -82,5 +92,12 @@ export function createReleaseCatalog(deps: { db: Knex; ttlMs: number }): Release
     return index < 0 ? undefined : all[index + 1];
   }
 
-  return { list, latest: async () => (await list())[0], find, data, previous };
+  return {
+    list,
+    latest: async () => (await list())[0],
+    find,
+    data,
+    previous,
+    isFresh: () => performance.now() - readAt < deps.ttlMs,
+  };
 }

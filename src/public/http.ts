@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Request, Response } from 'express';
+import { preferredEncoding, type Encoding, type FrozenResponses } from '../platform/frozen';
 import { languageLinks } from '../platform/i18n';
 import { answerIfFresh, type Freshness } from './cache';
 import type { FileResult, PageResult, PublicSite } from './site';
@@ -59,16 +60,6 @@ function render(res: Response, view: string, data: object): Promise<string> {
   });
 }
 
-type Encoding = 'br' | 'gzip' | 'identity';
-
-// Brotli whenever it is accepted: browsers list gzip first ("gzip, deflate, br"), and the client's
-// order, which content negotiation follows, says nothing about which they prefer.
-function preferredEncoding(req: Request): Encoding {
-  if (req.acceptsEncodings('br') === 'br') return 'br';
-  if (req.acceptsEncodings('gzip') === 'gzip') return 'gzip';
-  return 'identity';
-}
-
 // Sends the body in the best encoding the client accepts; each encoding has its own strong ETag, since
 // the bytes differ.
 function sendBody(
@@ -77,6 +68,7 @@ function sendBody(
   freshness: Freshness,
   body: () => Promise<Body>,
   text: boolean,
+  frozen: FrozenResponses | undefined,
 ): Promise<void> | void {
   if (text) res.vary('Accept-Encoding');
   const wanted: Encoding = text ? preferredEncoding(req) : 'identity';
@@ -92,15 +84,21 @@ function sendBody(
       // Too small to be worth compressing: sent as is, under the plain tag.
       if (wanted !== 'identity') res.set('ETag', freshness.etag);
       res.send(b.raw);
+      frozen?.remember(req, res, wanted, b.raw);
       return;
     }
     res.set('Content-Encoding', wanted);
     res.send(compressed);
+    frozen?.remember(req, res, wanted, compressed);
   });
 }
 
-/** Where built bodies are kept: the public site's caches, or another capability's of the same shape. */
-export type BodyCaches = Pick<PublicSite, 'pages' | 'files'>;
+/**
+ * Where built bodies are kept: the public site's caches, or another capability's of the same shape; with
+ * `frozen`, responses are also kept whole for the app's first middleware (only for answers that depend
+ * on the address and the releases alone).
+ */
+export type BodyCaches = Pick<PublicSite, 'pages' | 'files'> & { frozen?: FrozenResponses };
 
 /**
  * The address a page is known by: its route's pattern with the parameters filled in, under the language
@@ -142,6 +140,7 @@ async function sendPage(req: Request, res: Response, site: BodyCaches, result: P
         ),
       ),
     true,
+    site.frozen,
   );
 }
 
@@ -157,6 +156,7 @@ async function sendFile(req: Request, res: Response, site: BodyCaches, result: F
     result.freshness,
     () => site.files.getOrBuild(result.key, async () => toBody(await result.build(), text)),
     text,
+    site.frozen,
   );
 }
 

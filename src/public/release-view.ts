@@ -130,7 +130,7 @@ export function dataPageModel(
   data: ReleaseData,
   labeler: Labeler,
   lang: Lang,
-  context: { origin: string; isLatest: boolean },
+  context: { origin: string; isLatest: boolean; summary?: boolean },
 ) {
   const { record } = data;
   const base = `/data/releases/${record.label}`;
@@ -143,6 +143,10 @@ export function dataPageModel(
   return {
     release: releaseHeader(record, lang, context.origin),
     isLatest: context.isLatest,
+    // /data is the latest release in brief, light enough for a phone: its downloads and charts, with
+    // the full tables one link away on the release's own page (which is what citations point to).
+    summary: context.summary === true,
+    releaseHref: base,
     charts: charts(data, labeler, lang),
     tables,
     zip: `${base}/all.zip`,

@@ -33,7 +33,7 @@ export interface ResearchDeps {
   catalog: ReleaseCatalog;
   fingerprint: string;
   resolve(label: string): Promise<Resolved>;
-  freshnessOf(r: Resolved, variant: string): Freshness;
+  freshnessOf(r: Resolved, variant: string, isPage?: boolean): Freshness;
   page(
     lang: Lang,
     path: string,
@@ -114,7 +114,7 @@ export function createResearch(deps: ResearchDeps) {
       kind: 'file',
       type: 'text/csv; charset=utf-8; header=present',
       key: `changes-csv|${record.id}|${previous?.record.id ?? 0}`,
-      freshness: deps.freshnessOf(r, `changes-${previous?.record.id ?? 0}`),
+      freshness: deps.freshnessOf(r, `changes-${previous?.record.label ?? 'none'}`),
       disposition: `attachment; filename="${downloadName(record.label, 'changes.csv')}"`,
       build: () => changesCsv(previous, r.data, labeler),
     };
@@ -124,7 +124,7 @@ export function createResearch(deps: ResearchDeps) {
     const r = await deps.resolve(label);
     const previous = await previousOf(r);
     const path = `/data/releases/${label}/changes`;
-    const freshness = deps.freshnessOf(r, `changes-${previous?.record.id ?? 0}`);
+    const freshness = deps.freshnessOf(r, `changes-${previous?.record.label ?? 'none'}`, true);
     return deps.page(lang, path, '', 'public/changes', 'public.changes.page_title', freshness, () => ({
       release: releaseHeader(r.data.record, lang, origin),
       ...changesPageModel(previous, r.data, labeler, lang),

@@ -5,6 +5,7 @@ import { longDate, translate, type Lang } from '../platform/i18n';
 import type { Reference } from '../reference/types';
 import type { ReleaseRecord } from '../releases/store';
 import { TABLES } from '../releases/tables';
+import type { FrozenResponses } from '../platform/frozen';
 import { buildFingerprint, ByteLru, MAX_AGE, releaseTag, type Freshness } from './cache';
 import { bodySize, type Body } from './http';
 import { createReleaseCatalog, type ReleaseData } from './catalog';
@@ -70,6 +71,8 @@ export interface PublicSiteOptions {
   releaseListTtlMs?: number;
   /** Memory for cached pages and files, in bytes. */
   cacheBytes?: number;
+  /** Whole responses for the app's first middleware (platform/frozen.ts); kept current here. False: none. */
+  frozen?: FrozenResponses | false;
 }
 
 interface Resolved {
@@ -88,7 +91,15 @@ export function createPublicSite(deps: {
 }) {
   const { reference, origin } = deps;
   const labeler = createLabeler(reference);
-  const catalog = createReleaseCatalog({ db: deps.db, ttlMs: deps.options.releaseListTtlMs ?? 5000 });
+  const frozen = deps.options.frozen || undefined;
+  // Every public answer depends on the list of releases (the latest, the picker, "is this the latest?"):
+  // frozen responses are served only while the list is fresh, and forgotten when it changes.
+  const catalog = createReleaseCatalog({
+    db: deps.db,
+    ttlMs: deps.options.releaseListTtlMs ?? 5000,
+    ...(frozen ? { onChange: () => frozen.clear() } : {}),
+  });
+  frozen?.setCurrent(() => catalog.isFresh());
   const fingerprint = buildFingerprint(reference);
   const cacheBytes = deps.options.cacheBytes ?? 64 * 1024 * 1024;
   // Rendered pages and built files share one budget between them.
@@ -133,8 +144,14 @@ export function createPublicSite(deps: {
     return { data: await catalog.data(record), latest: latest ?? record, pinned: true };
   }
 
-  const freshnessOf = (r: Resolved | undefined, variant = ''): Freshness => ({
-    etag: releaseTag(fingerprint, r?.data.record, variant),
+  // A pinned page (not a file) says whether its release is the latest and lists the others: it is a new
+  // version when a newer release is published, whichever instance published it.
+  const freshnessOf = (r: Resolved | undefined, variant = '', isPage = false): Freshness => ({
+    etag: releaseTag(
+      fingerprint,
+      r?.data.record,
+      isPage && r?.pinned ? `${variant}${variant ? '-' : ''}of-${r.latest.label}` : variant,
+    ),
     maxAge: r?.pinned ? MAX_AGE.pinned : MAX_AGE.latest,
   });
 
@@ -230,7 +247,7 @@ export function createPublicSite(deps: {
     if (r) checkSelection(r.data, selection);
     const previous = r && selection.compare ? await comparedWith(r) : undefined;
     const canonical = selectionQuery(query.release, selection);
-    const freshness = freshnessOf(r, previous ? `p${previous.record.id}` : '');
+    const freshness = freshnessOf(r, previous ? `p${previous.record.label}` : '', true);
     return page(lang, '/map', canonical, 'public/map', 'public.map.page_title', freshness, async () => {
       if (!r) return { hasRelease: false };
       // Only a page being built needs the list (for the release picker); cache hits and 304s skip it.
@@ -316,7 +333,7 @@ export function createPublicSite(deps: {
         },
         previous,
       );
-    const freshness = freshnessOf(r, `${lang}-${format}${previous ? `-p${previous.record.id}` : ''}`);
+    const freshness = freshnessOf(r, `${lang}-${format}${previous ? `-p${previous.record.label}` : ''}`);
     const name = downloadName(record.label, `${file}.${format}`);
     return {
       kind: 'file',
@@ -349,7 +366,7 @@ export function createPublicSite(deps: {
   async function releasePage(label: string | undefined, lang: Lang): Promise<PageResult> {
     const r = await resolve(label);
     const path = label ? `/data/releases/${label}` : '/data';
-    return page(lang, path, '', 'public/release', 'public.data.title', freshnessOf(r), async () => {
+    return page(lang, path, '', 'public/release', 'public.data.title', freshnessOf(r, '', true), async () => {
       if (!r) return { hasRelease: false, releaseCount: 0, feed: feedLink(lang) };
       const list = await catalog.list();
       const { record } = r.data;
@@ -357,7 +374,11 @@ export function createPublicSite(deps: {
       return {
         hasRelease: true,
         releaseCount: list.length,
-        ...dataPageModel(r.data, labeler, lang, { origin, isLatest: record.id === r.latest.id }),
+        ...dataPageModel(r.data, labeler, lang, {
+          origin,
+          isLatest: record.id === r.latest.id,
+          summary: label === undefined,
+        }),
         reuse: reuseModel(record, origin),
         previousLabel: previous?.label,
         jsonLd: jsonLdScript(datasetJsonLd(record, origin)),
@@ -481,6 +502,7 @@ export function createPublicSite(deps: {
   return {
     pages,
     files,
+    ...(frozen ? { frozen } : {}),
     home,
     map,
     mapFormTarget,

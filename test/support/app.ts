@@ -17,7 +17,7 @@ export interface TestApp {
 export async function buildTestApp(
   db: Db,
   env: Record<string, string> = {},
-  extra: Partial<Pick<AppDeps, 'buildRelease'>> = {},
+  extra: Partial<Pick<AppDeps, 'buildRelease' | 'publicSite'>> = {},
 ): Promise<TestApp> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: '/nonexistent', ...env });
   const chunks: string[] = [];

@@ -74,19 +74,22 @@ describe('conditional requests', () => {
     }
   });
 
-  it('changes the ETag of "latest" pages when a release is published, and not of pinned ones', async () => {
+  it('changes the ETag of pages when a release is published, and not of pinned files', async () => {
     const tag = async (path: string): Promise<string> =>
       (await request(testApp.app).get(path)).headers.etag as string;
     const before = {
       home: await tag('/'),
       data: await tag('/data'),
       pinned: await tag('/data/releases/2025-Q4'),
+      csv: await tag('/data/releases/2025-Q4/by_state.csv'),
       feed: await tag('/data/releases.atom'),
     };
     await insertTestRelease(database.db, reference, { label: '2026-Q3' });
     expect(await tag('/')).not.toBe(before.home);
     expect(await tag('/data')).not.toBe(before.data);
-    expect(await tag('/data/releases/2025-Q4')).toBe(before.pinned);
+    // A pinned page says whether its release is the latest and how many there are: a new version.
+    expect(await tag('/data/releases/2025-Q4')).not.toBe(before.pinned);
+    expect(await tag('/data/releases/2025-Q4/by_state.csv')).toBe(before.csv);
     expect(await tag('/data/releases.atom')).not.toBe(before.feed);
     const home = await request(testApp.app).get('/').set('If-None-Match', before.home).expect(200);
     expect(home.text).toContain('release 2026-Q3');

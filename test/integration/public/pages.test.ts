@@ -56,6 +56,21 @@ describe('with two releases', () => {
     });
   });
 
+  it.each([
+    ['/data', ''],
+    ['/es/data', '/es'],
+  ])('%s is the latest release in brief, its full tables one link away', async (path, prefix) => {
+    const brief = await request(testApp.app).get(path).expect(200);
+    const full = await request(testApp.app).get(`${prefix}/data/releases/2026-Q3`).expect(200);
+    expect(brief.text).toContain(`href="${prefix}/data/releases/2026-Q3"`);
+    expect(brief.text).toContain(`href="${prefix}/data/releases/2026-Q3#table-by-state"`);
+    expect(brief.text).not.toContain('class="release-table"');
+    expect(full.text).toContain('class="release-table"');
+    expect(full.text).toContain('id="table-by-state"');
+    // Light enough for a phone: a fraction of the release page.
+    expect(brief.text.length).toBeLessThan(full.text.length / 3);
+  });
+
   const PAGES = [
     '/',
     '/map',
