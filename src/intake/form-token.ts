@@ -36,11 +36,6 @@ export type FormTokenCheck =
   | { ok: true; nonce: string; expiresAt: Date }
   | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
 
-export interface OriginHeaders {
-  origin?: string | undefined;
-  secFetchSite?: string | undefined;
-}
-
 /** Issues a signed form token for a form rendered at `now`. */
 export function issueFormToken(secret: Buffer, now: Date): string {
   assertSecret(secret);
@@ -89,34 +84,6 @@ export function verifyFormToken(
     nonce: payload.subarray(1, 1 + NONCE_BYTES).toString('base64url'),
     expiresAt: new Date(expiresMinute * MINUTE_MS),
   };
-}
-
-/**
- * Tells whether a form POST comes from one of our own pages, from the Sec-Fetch-Site and Origin
- * headers (pass every origin the site is served on, e.g. the public one and the onion one).
- *
- * - Sec-Fetch-Site, when present, decides alone: `same-origin` or `none` (typed or bookmarked) pass,
- *   `same-site`, `cross-site` and unknown values fail. Browsers send it on secure contexts (HTTPS,
- *   localhost, and .onion in Tor Browser), and it is the reliable signal here, because our
- *   `Referrer-Policy: no-referrer` makes browsers send `Origin: null` on our own form posts.
- * - Otherwise an Origin equal to an allowed origin passes and any other real origin fails.
- * - Otherwise (no Origin, or `Origin: null`) the request passes: it comes from an old browser, a page
- *   served over plain HTTP, or a non-browser client, none of which a cross-site page can turn into a
- *   forged submission from a modern browser; the signed, single-use form token still has to verify.
- */
-export function isSameOriginRequest(
-  headers: OriginHeaders,
-  allowedOrigins: string | readonly string[],
-): boolean {
-  const site = typeof headers.secFetchSite === 'string' ? headers.secFetchSite.trim().toLowerCase() : '';
-  if (site !== '') return site === 'same-origin' || site === 'none';
-
-  const origin = typeof headers.origin === 'string' ? headers.origin.trim().toLowerCase() : '';
-  if (origin === '' || origin === 'null') return true;
-  const allowed = (typeof allowedOrigins === 'string' ? [allowedOrigins] : allowedOrigins).map((value) =>
-    new URL(value).origin.toLowerCase(),
-  );
-  return allowed.includes(origin);
 }
 
 function mac(secret: Buffer, payload: Buffer): Buffer {

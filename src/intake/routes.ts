@@ -6,7 +6,7 @@ import { ForbiddenError } from '../platform/errors';
 import type { ClientKeyer } from '../platform/security';
 import type { Secrets } from '../platform/secrets';
 import type { Reference } from '../reference/types';
-import { isSameOriginRequest } from './form-token';
+import { isSameOriginRequest } from '../platform/same-origin';
 import { receiptLanguage } from './receipt';
 import type { LoadSheddingOptions } from '../platform/load-shedding';
 import { createIntakeLimits, DEFAULT_RATE_LIMITS, type RateLimitSettings } from './limits';

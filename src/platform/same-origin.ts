@@ -1,6 +1,6 @@
-// Whether a form POST comes from one of the site's own pages, from the Sec-Fetch-Site and Origin headers.
-// The same rule as src/intake/form-token.ts isSameOriginRequest (kept there while issue 10's intake work
-// is in flight; one of the two should re-export the other once both have landed):
+// Whether a form POST comes from one of the site's own pages, from the Sec-Fetch-Site and Origin headers
+// (intake and the desk's sign-in both ask; pass every origin the site is served on, e.g. the public one
+// and the onion one). The signed, single-use form token or CSRF token still has to verify:
 //
 // - Sec-Fetch-Site, when present, decides alone: `same-origin` or `none` (typed or bookmarked) pass,
 //   `same-site`, `cross-site` and unknown values fail. Browsers send it on secure contexts (HTTPS,

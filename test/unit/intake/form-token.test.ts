@@ -2,10 +2,10 @@ import { createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import {
   DEFAULT_FORM_TOKEN_MAX_AGE_MINUTES,
-  isSameOriginRequest,
   issueFormToken,
   verifyFormToken,
 } from '../../../src/intake/form-token';
+import { isSameOriginRequest } from '../../../src/platform/same-origin';
 import { generateReceipt, hashReceipt } from '../../../src/intake/receipt';
 
 const secret = randomBytes(32);
