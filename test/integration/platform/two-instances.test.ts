@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { createModerator, csrfFrom, totpCode, totpSecretOf, TEST_SESSION_SECRET } from '../../support/desk';
 import { buildApprovedReport, insertTestReports } from '../../support/factories';
 import { encode, receiptOf, tokenOf, validReport } from '../intake/support';
+import { describeNeeding } from '../../support/requirements';
 
 // "At scale" in the README: two real server processes on one PostgreSQL database and one Redis, behind a
 // round-robin balancer on loopback that sends each request to the next instance in turn. Everything a
@@ -21,7 +22,6 @@ const ROOT = path.resolve(__dirname, '../../..');
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RECEIPT_SECRET = Buffer.alloc(32, 7);
 const onServer = Boolean(process.env.DATABASE_URL);
-if (!onServer) console.info('two-instances.test.ts: skipped (issue 15), needs DATABASE_URL and Redis');
 
 interface Balancer {
   origin: string;
@@ -196,7 +196,11 @@ function instancesThatAnswered(method: string, pathname: string): Set<number> {
   );
 }
 
-const describeOnServer = onServer ? describe : describe.skip;
+const describeOnServer = describeNeeding(
+  'server',
+  onServer,
+  'two processes need a database server to share (DATABASE_URL), and Redis',
+);
 
 describeOnServer('two instances behind a round-robin balancer, on one database and one Redis', () => {
   it('spends a form token once, whichever instance it is sent to', async () => {
