@@ -125,15 +125,6 @@ export async function currentDeskKey(db: Db, secrets: Pick<Secrets, 'session'>):
       );
 }
 
-/**
- * Holds a desk key's row until the caller's transaction ends, and says whether the key may still be
- * sealed to (not destroyed by a rotation). Call it after writing the row sealed to it (issue 16: the
- * rotation job takes the written table's lock first, then the key's row).
- */
-export async function holdDeskKey(trx: Db, id: number): Promise<boolean> {
-  return store.holdLiveDeskKey(trx, id);
-}
-
 /** Normalizes a typed fingerprint (any spacing or case) for comparison. */
 export function normalizeFingerprint(typed: string): string {
   return typed.replace(/[\s:-]/g, '').toLowerCase();

@@ -14,7 +14,7 @@ import { recordAudit } from './store';
 // Destroying is the careful step. Submissions keep arriving during the job, and one that read the retired
 // key just before the rotation committed may write its row after a pass went by. So the job destroys the
 // key only inside a transaction that holds every writer back (each resealer's lockWriters, then the key's
-// row, which intake holds while it stages a row: desk-keys.ts holdDeskKey), and only when no row records
+// row, which intake holds while it stages a row: intake/staged-store.ts insertStagedUnderKey), and only when no row records
 // the retired key any more; otherwise it makes another pass. After that commit, intake refuses the key.
 
 const BATCH = 100;

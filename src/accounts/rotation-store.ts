@@ -90,7 +90,7 @@ export async function addProgress(db: Knex, id: number, resealed: number, unread
     });
 }
 
-/** Locks a desk key's row against every writer that holds it (holdLiveDeskKey) until the transaction ends. */
+/** Locks a desk key's row against every writer that holds it (intake's insertStagedUnderKey) until the transaction ends. */
 export async function lockDeskKey(trx: Knex.Transaction, id: number): Promise<void> {
   await trx('desk_keys').select('id').where({ id }).forUpdate();
 }

@@ -182,17 +182,6 @@ export async function insertDeskKey(db: Knex, publicKey: Uint8Array, createdOn: 
   return row.id;
 }
 
-/** Locks a desk key's row in share mode; false when it is destroyed (or gone). Inside a transaction. */
-export async function holdLiveDeskKey(db: Knex, id: number): Promise<boolean> {
-  const row: unknown = await db('desk_keys')
-    .select('id')
-    .where({ id })
-    .whereNull('destroyed_on')
-    .forShare()
-    .first();
-  return row !== undefined;
-}
-
 export async function setDeskKeyAuthenticator(db: Knex, id: number, authenticator: Buffer): Promise<void> {
   await db('desk_keys').where({ id }).update({ authenticator });
 }

@@ -8,8 +8,8 @@ import type { NonceStore } from './nonces';
 import { generateReceipt, hashReceipt, normalizeReceipt } from './receipt';
 import { deriveReporterKeyPair } from './reporter-key';
 import type { ReportAnswers } from './schema';
-import { currentDeskKey, holdDeskKey, type DeskKey } from '../accounts/desk-keys';
-import { findStaged, insertStaged, type StagedRow } from './staged-store';
+import { currentDeskKey, type DeskKey } from '../accounts/desk-keys';
+import { findStaged, insertStagedUnderKey, type StagedRow } from './staged-store';
 import {
   MAX_STAGED_MESSAGES,
   openStaged,
@@ -81,27 +81,17 @@ export function createIntake(deps: IntakeDeps) {
   }
 
   /**
-   * Stages a row sealed to the current desk key, recording the key's id, in a transaction that then holds
-   * the key's row (issue 16). A rotation's job destroys a retired key only while holding that row and
-   * after finding no row sealed to it; so either this row is committed first and the job re-seals it, or
-   * the job is first and this row is refused here and sealed again to the key that replaced it. The
-   * staged row is inserted before the key is held: the job takes its locks in the same order.
+   * Stages a row sealed to `key` (the current desk key, asked before the nonce was spent), recording the
+   * key's id. A rotation's job destroys a retired key only while holding its row and after finding no row
+   * sealed to it; the insert holds that row too (staged-store insertStagedUnderKey), so either this row
+   * is committed first and the job re-seals it, or the job is first and this row is refused here and
+   * sealed again to the key that replaced it.
    */
-  async function stageSealed(build: (key: DeskKey) => Promise<StagedRow>): Promise<boolean> {
+  async function stageSealed(key: DeskKey, build: (key: DeskKey) => Promise<StagedRow>): Promise<boolean> {
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const key = await deskKey(deps.db);
-      const row = await build(key);
-      const outcome = await deps.db
-        .transaction(async (trx) => {
-          if (!(await insertStaged(trx, { ...row, sealedKeyId: key.id }))) return false;
-          if (!(await holdDeskKey(trx, key.id))) throw new DestroyedMeanwhile();
-          return true;
-        })
-        .catch((error: unknown) => {
-          if (error instanceof DestroyedMeanwhile) return 'again' as const;
-          throw error;
-        });
-      if (outcome !== 'again') return outcome;
+      if (attempt > 0) key = await deskKey(deps.db);
+      const outcome = await insertStagedUnderKey(deps.db, { ...(await build(key)), sealedKeyId: key.id });
+      if (outcome !== 'key_destroyed') return outcome === 'staged';
     }
     throw new Error('the desk key was replaced three times during one submission');
   }
@@ -194,7 +184,7 @@ export function createIntake(deps: IntakeDeps) {
       pageLang = 'en',
     ): Promise<string | null> {
       // Asked before the nonce is spent: a closed intake (no authenticated key) costs the reporter nothing.
-      await deskKey(deps.db);
+      const key = await deskKey(deps.db);
       return once(token, async () => {
         const shown = generateReceipt(pageLang);
         const receipt = normalizeReceipt(shown);
@@ -202,7 +192,7 @@ export function createIntake(deps: IntakeDeps) {
         if (receipt === null) throw new Error('a generated receipt did not normalize');
         const reporterKey = await deriveReporterKeyPair(receipt, secret);
         const lookup = stagedLookup(receipt, 0, secret);
-        const staged = await stageSealed(async (desk) => ({
+        const staged = await stageSealed(key, async (desk) => ({
           lookup,
           sealed: await sealStaged(
             {
@@ -246,10 +236,10 @@ export function createIntake(deps: IntakeDeps) {
       if (CLOSED.has(status.status)) return { kind: 'closed' };
       const slot = status.freeSlot;
       if (slot === null) return { kind: 'full' };
-      await deskKey(deps.db);
+      const key = await deskKey(deps.db);
       const sent = await once(token, async () => {
         const lookup = stagedLookup(status.receipt, slot, secret);
-        return stageSealed(async (desk) => ({
+        return stageSealed(key, async (desk) => ({
           lookup,
           sealed: await sealStaged(
             {
@@ -276,9 +266,6 @@ export function createIntake(deps: IntakeDeps) {
 }
 
 export type Intake = ReturnType<typeof createIntake>;
-
-/** The desk key a submission was sealed to was destroyed before it committed: seal it again. */
-class DestroyedMeanwhile extends Error {}
 
 async function openOrNull(sealed: Buffer, keyPair: Awaited<ReturnType<typeof deriveReporterKeyPair>>) {
   try {

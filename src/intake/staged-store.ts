@@ -30,14 +30,32 @@ const fromRow = (row: Row): StagedRow => ({
   sealedKeyId: row.sealed_key_id,
 });
 
-/** Stages one submission; false when its slot is already taken (a message sent twice at once). */
-export async function insertStaged(db: Knex, row: StagedRow): Promise<boolean> {
-  const inserted: unknown[] = await db('intake_staged')
-    .insert(toRow(row))
-    .onConflict('lookup')
-    .ignore()
-    .returning('lookup');
-  return inserted.length === 1;
+/**
+ * Stages one submission sealed to a desk key, in one statement that also holds the key's row (FOR SHARE)
+ * until it commits, so a rotation's job cannot destroy the key in between (issue 16). One statement
+ * rather than a transaction of two: intake's throughput budget counts round trips. The INSERT takes
+ * intake_staged's lock before the SELECT locks the key's row, the order the rotation job takes them in.
+ * 'taken' when the slot is already taken (a message sent twice at once), 'key_destroyed' when a rotation
+ * destroyed the key meanwhile (seal again to the new one).
+ */
+export async function insertStagedUnderKey(
+  db: Knex,
+  row: StagedRow & { sealedKeyId: number },
+): Promise<'staged' | 'taken' | 'key_destroyed'> {
+  const inserted = await db.raw<{ rows: unknown[] }>(
+    `insert into intake_staged (lookup, sealed, sealed_key_id)
+     select ?, ?, id from desk_keys where id = ? and destroyed_on is null for share
+     on conflict (lookup) do nothing
+     returning lookup`,
+    [row.lookup, row.sealed, row.sealedKeyId],
+  );
+  if (inserted.rows.length === 1) return 'staged';
+  const key: unknown = await db('desk_keys')
+    .select('id')
+    .where({ id: row.sealedKeyId })
+    .whereNull('destroyed_on')
+    .first();
+  return key === undefined ? 'key_destroyed' : 'taken';
 }
 
 /** The staged rows under any of these lookup keys, in one indexed query whatever the answer. */

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 /* eslint-disable @typescript-eslint/no-unsafe-argument -- knex rows are untyped in tests */
 import request from 'supertest';
-import { deskKeyFingerprint, holdDeskKey } from '../../../src/accounts/desk-keys';
+import { deskKeyFingerprint } from '../../../src/accounts/desk-keys';
+import { insertStagedUnderKey } from '../../../src/intake/staged-store';
 import { generateDeskKeyPair, open, type DeskKeyPair } from '../../../src/reports/seal';
 import { createDeskRotation } from '../../../src/accounts/rotation';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
@@ -210,12 +212,15 @@ describe('offboarding with a desk key rotation', () => {
     const spanish = await again.get('/es/moderate/desk-key').expect(200);
     expect(spanish.text).toContain('la mitad privada de la clave anterior está destruida');
 
-    // Intake refuses the destroyed key even to a writer that read it before (holdDeskKey), and the
-    // actions are in the audit log.
-    await db().transaction(async (trx) => {
-      expect(await holdDeskKey(trx, oldDesk.id)).toBe(false);
-      expect(await holdDeskKey(trx, newKey.id)).toBe(true);
-    });
+    // Intake refuses the destroyed key even to a writer that read it before, stores nothing for it, and
+    // stages under the new key; the actions are in the audit log.
+    const staged = (keyId: number) =>
+      insertStagedUnderKey(db(), { lookup: randomBytes(32), sealed: randomBytes(64), sealedKeyId: keyId });
+    const stagedBefore = await db()('intake_staged').count({ n: '*' });
+    expect(await staged(oldDesk.id)).toBe('key_destroyed');
+    expect(await db()('intake_staged').count({ n: '*' })).toEqual(stagedBefore);
+    expect(await staged(newKey.id)).toBe('staged');
+    await db()('intake_staged').where({ sealed_key_id: newKey.id }).delete();
     const actions = await db()('audit_events').pluck('action');
     expect(actions).toEqual(
       expect.arrayContaining(['moderator_disabled', 'desk_key_rotated', 'desk_key_destroyed']),
