@@ -1,6 +1,13 @@
 import type { Knex } from 'knex';
 import type { IsoDate, ReportStatus } from '../reports/types';
-import { FINAL_STATUSES, queueQuery, toQueueItem, type QueueRow, type ReviewReport } from './store';
+import {
+  codeListsOf,
+  FINAL_STATUSES,
+  queueQuery,
+  toQueueItem,
+  type QueueRow,
+  type ReviewReport,
+} from './store';
 
 // SQL for correcting decided reports (issue 16). Releases are cumulative and rely on reports only being
 // added: a report counted in a published release must stay as it was. So a decided report may be
@@ -56,16 +63,9 @@ export async function findDecided(db: Knex, id: string): Promise<DecidedReport |
   const row = (await decidedQuery(db).where('r.id', id).first()) as
     (QueueRow & { decision_on: string }) | undefined;
   if (!row) return undefined;
-  const codes = (await db('report_codes')
-    .select('kind', 'code')
-    .where({ report_id: id })
-    .orderBy(['kind', 'code'])) as { kind: string; code: string }[];
-  const of = (kind: string) => codes.filter((code) => code.kind === kind).map((code) => code.code);
   return {
     ...toQueueItem(row),
-    actionTypes: of('action_type'),
-    activismTypes: of('activism_type'),
-    evidenceTypes: of('evidence_type'),
+    ...(await codeListsOf(db, id)),
     narrativeSealed: null,
     duplicateOf: null,
     hasReceipt: false,

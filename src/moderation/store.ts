@@ -82,6 +82,23 @@ export function queueQuery(db: Knex) {
 }
 
 /** One report on the desk (pending or needs_info), with its codes; undefined for any other id. */
+/** A report's coded answers, one sorted list per kind. */
+export async function codeListsOf(
+  db: Knex,
+  id: string,
+): Promise<Pick<ReviewReport, 'actionTypes' | 'activismTypes' | 'evidenceTypes'>> {
+  const codes = (await db('report_codes')
+    .select('kind', 'code')
+    .where({ report_id: id })
+    .orderBy(['kind', 'code'])) as { kind: string; code: string }[];
+  const of = (kind: string) => codes.filter((code) => code.kind === kind).map((code) => code.code);
+  return {
+    actionTypes: of('action_type'),
+    activismTypes: of('activism_type'),
+    evidenceTypes: of('evidence_type'),
+  };
+}
+
 export async function findReviewable(db: Knex, id: string): Promise<ReviewReport | undefined> {
   const row = (await queueQuery(db)
     .select(
@@ -95,19 +112,9 @@ export async function findReviewable(db: Knex, id: string): Promise<ReviewReport
     | (QueueRow & { narrative_sealed: Buffer | null; duplicate_of: string | null; has_receipt: boolean })
     | undefined;
   if (!row) return undefined;
-  const codes = (await db('report_codes')
-    .select('kind', 'code')
-    .where({ report_id: id })
-    .orderBy(['kind', 'code'])) as {
-    kind: string;
-    code: string;
-  }[];
-  const of = (kind: string) => codes.filter((code) => code.kind === kind).map((code) => code.code);
   return {
     ...toQueueItem(row),
-    actionTypes: of('action_type'),
-    activismTypes: of('activism_type'),
-    evidenceTypes: of('evidence_type'),
+    ...(await codeListsOf(db, id)),
     narrativeSealed: row.narrative_sealed,
     duplicateOf: row.duplicate_of,
     hasReceipt: row.has_receipt,
