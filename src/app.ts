@@ -139,7 +139,7 @@ export function createApp(deps: AppDeps): Express {
   // One Redis client (when REDIS_URL is set) for every counter, nonce and the keyer's secret: what
   // several instances must agree on lives there, never in one process (README, "At scale").
   const redis = deps.config.REDIS_URL ? new Redis(deps.config.REDIS_URL) : undefined;
-  const clientKeyer = createClientKeyer(redis ? { redis } : {});
+  const clientKeyer = createClientKeyer(redis ? { shared: deps.secrets.session } : {});
   const loginLimiter = deps.loginLimiter ?? createLoginLimiter(redis ? { redis } : {});
   const releaseJobs = createReleaseJobs({ db: deps.db, releases, logger: deps.logger, today });
   // The public record: its own tables and service, read by no release and reading no report.

@@ -2,7 +2,6 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import helmet from 'helmet';
-import type Redis from 'ioredis';
 import { proxiedClient } from './proxy-protocol';
 
 /**
@@ -60,58 +59,38 @@ export interface ClientKeyer {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-// After Redis failed to give the shared secret, this process keys with a secret of its own for a while
-// (each instance then limits on its own, as without Redis) rather than failing the request.
-const RETRY_SHARED_MS = 10_000;
 
 /**
- * Rate-limit keys: a keyed hash of the client address under a secret that lives only in memory and is
- * replaced at every multiple of `rotateMs` since the epoch. Promise 1: the raw address is never stored,
- * and after rotation even the counters cannot be linked back to an address by someone who seizes the server.
+ * Rate-limit keys: a keyed hash of the client address under a secret that is replaced at every multiple of
+ * `rotateMs` since the epoch. Promise 1: the raw address is never stored, and once a period is over its
+ * counters cannot be linked back to an address.
  *
- * With Redis (run without persistence) the secret of each period is kept there, so every instance
- * behind the load balancer computes the same key for a client and the shared counters limit the client
- * once, not once per instance. It sits in Redis's memory beside the counters it keys, as it sat in the
- * process's memory beside them before; it expires a minute after its period ends, and with it any way to
- * link what is left to an address.
+ * One instance: the secret is random and lives only in this process's memory. Several instances sharing
+ * counters in Redis must key a client alike, so each period's secret is derived from `shared` (a secret
+ * every instance is configured with), never stored: an earlier version kept it in Redis beside the
+ * counters, where one read of Redis was enough to hash every IPv4 address and name who was counted.
+ * Now that takes Redis and the server's configuration together.
  */
 export function createClientKeyer(
-  options: { redis?: Redis; rotateMs?: number; now?: () => number; prefix?: string } = {},
+  options: { shared?: Buffer; rotateMs?: number; now?: () => number } = {},
 ): ClientKeyer {
   const rotateMs = options.rotateMs ?? DAY_MS;
   const now = options.now ?? Date.now;
-  const prefix = options.prefix ?? 'represalia:keyer:';
-  let current: { period: number; until: number; secret: Promise<Buffer> } | undefined;
+  let current: { period: number; secret: Buffer } | undefined;
 
-  async function shared(redis: Redis, period: number): Promise<Buffer> {
-    const name = `${prefix}${period}`;
-    const ttl = Math.max(1, (period + 1) * rotateMs - now()) + 60_000;
-    await redis.set(name, randomBytes(32).toString('hex'), 'PX', ttl, 'NX');
-    const hex = await redis.get(name);
-    if (hex === null || !/^[0-9a-f]{64}$/.test(hex)) throw new Error('no shared keyer secret');
-    return Buffer.from(hex, 'hex');
-  }
-
-  function secretFor(time: number): Promise<Buffer> {
+  function secretFor(time: number): Buffer {
     const period = Math.floor(time / rotateMs);
-    if (current?.period === period && time < current.until) return current.secret;
-    const redis = options.redis;
-    const local = { period, until: Infinity, secret: Promise.resolve(randomBytes(32)) };
-    if (!redis) return (current = local).secret;
-    const entry = {
-      period,
-      until: Infinity,
-      secret: shared(redis, period).catch(() => {
-        entry.until = now() + RETRY_SHARED_MS;
-        return local.secret;
-      }),
-    };
-    current = entry;
-    return entry.secret;
+    if (current?.period !== period) {
+      const secret = options.shared
+        ? createHmac('sha256', options.shared).update(`represalia:client-keyer:${period}`).digest()
+        : randomBytes(32);
+      current = { period, secret };
+    }
+    return current.secret;
   }
 
   return {
-    async key(req) {
+    key(req) {
       // From the onion listener: the Tor circuit (or the PROXY header's source), never X-Forwarded-For,
       // which an onion visitor could set to anything. Hashed like an address, never logged or stored.
       const proxied = proxiedClient(req.socket);
@@ -122,8 +101,8 @@ export function createClientKeyer(
           ? // eslint-disable-next-line no-restricted-properties
             ipKeyGenerator(req.ip ?? 'unknown', 56)
           : (proxied ?? 'proxied:unknown');
-      const secret = await secretFor(now());
-      return createHmac('sha256', secret).update(address).digest('base64url').slice(0, 22);
+      const secret = secretFor(now());
+      return Promise.resolve(createHmac('sha256', secret).update(address).digest('base64url').slice(0, 22));
     },
   };
 }

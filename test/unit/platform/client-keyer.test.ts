@@ -23,4 +23,16 @@ describe('createClientKeyer', () => {
     const [a, b] = [createClientKeyer(), createClientKeyer()];
     expect(await a.key(requestFrom('203.0.113.9'))).not.toBe(await b.key(requestFrom('203.0.113.9')));
   });
+
+  it('gives two instances with one shared secret the same key, and another after rotation', async () => {
+    let time = 10_000;
+    const shared = Buffer.alloc(32, 7);
+    const [a, b] = [0, 1].map(() => createClientKeyer({ shared, rotateMs: 1000, now: () => time }));
+    const first = await a!.key(requestFrom('203.0.113.9'));
+    expect(await b!.key(requestFrom('203.0.113.9'))).toBe(first);
+    expect(await b!.key(requestFrom('203.0.113.10'))).not.toBe(first);
+    time = 11_000;
+    expect(await a!.key(requestFrom('203.0.113.9'))).not.toBe(first);
+    expect(await b!.key(requestFrom('203.0.113.9'))).toBe(await a!.key(requestFrom('203.0.113.9')));
+  });
 });
