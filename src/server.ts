@@ -25,6 +25,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Yield once so PGlite starts loading, then load the rest of the app synchronously meanwhile.
   await new Promise((resolve) => setImmediate(resolve));
   const { createApp } = lazy<typeof import('./app')>('./app');
+  const { composeServices } = lazy<typeof import('./compose')>('./compose');
   const { startRetentionSchedule } = lazy<typeof import('./moderation/retention')>('./moderation/retention');
   const { stopReleaseWorkers } = lazy<typeof import('./releases/run-in-worker')>('./releases/run-in-worker');
   const { startIntakeMoveSchedule } = lazy<typeof import('./intake/move-schedule')>('./intake/move-schedule');
@@ -52,7 +53,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   await reportDeskKey(database.db, secrets, logger);
   await checkWalSettings(database.db, logger);
   const reference = await loadReference(database.db);
-  const app = createApp({ config, db: database.db, reference, secrets, logger });
+  const deps = { config, db: database.db, reference, secrets, logger };
+  // Built here rather than inside createApp so that stop() can close what they hold (Redis).
+  const services = composeServices(deps);
+  const app = createApp(deps, services);
   // Promise 8: retention daily, in-process (also `npm run retention`); unref'd, stopped on shutdown.
   const retention = startRetentionSchedule({ db: database.db, days: config.RETENTION_DAYS, logger });
   // Promise 1: staged submissions move into the tables daily; at start it catches up on missed days.
@@ -90,6 +94,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await retention.stop();
       await intakeMove.stop();
       await stopReleaseWorkers();
+      await services.close();
       await database.close();
     },
   };

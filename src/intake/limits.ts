@@ -2,7 +2,9 @@ import type { RequestHandler } from 'express';
 import { rateLimit, type Options, type Store } from 'express-rate-limit';
 import type Redis from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import { RateLimitedError } from '../platform/errors';
 import { DEFAULT_LOAD_SHEDDING, loadShedding, type LoadSheddingOptions } from '../platform/load-shedding';
+import type { NonceStore } from './nonces';
 import type { ClientKeyer } from '../platform/security';
 
 // Abuse controls for the three intake POST routes, built so that no stranger can close intake for others:
@@ -23,6 +25,13 @@ import type { ClientKeyer } from '../platform/security';
 // Promise 6: no response carries a counter. The library's RateLimit and X-RateLimit headers would
 // publish a count of submissions, and the 429 page says "later", never how many minutes (a countdown is
 // a counter too).
+
+/** Optional intake settings: rate limits off for benchmarks, load shedding, a shared nonce store. */
+export interface IntakeOptions {
+  rateLimits?: RateLimitSettings | false;
+  shedding?: LoadSheddingOptions;
+  nonces?: NonceStore;
+}
 
 export interface RateLimitSettings {
   windowMs: number;
@@ -76,10 +85,7 @@ export function createIntakeLimits(
   };
 }
 
-// The translated 429 page: try again later, with no number in it and no Retry-After header.
-const tooManyRequests: Options['handler'] = (_req, res) => {
-  res
-    .status(429)
-    .set('Cache-Control', 'no-store')
-    .render('intake/too-many', { titleKey: 'errors.429.title', messageKey: 'intake.too_many' });
+// The one error page, translated, at 429: try again later, with no number in it and no Retry-After header.
+const tooManyRequests: Options['handler'] = (_req, _res, next) => {
+  next(new RateLimitedError('intake.too_many'));
 };

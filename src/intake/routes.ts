@@ -1,43 +1,25 @@
 import { Router, type RequestHandler, type Response } from 'express';
-import type Redis from 'ioredis';
 import type { Config } from '../platform/config';
-import type { Db } from '../platform/db';
 import { ForbiddenError } from '../platform/errors';
-import type { ClientKeyer } from '../platform/security';
-import type { Secrets } from '../platform/secrets';
 import type { Reference } from '../reference/types';
 import { isSameOriginRequest } from '../platform/same-origin';
 import { receiptLanguage } from './receipt';
-import type { LoadSheddingOptions } from '../platform/load-shedding';
-import { createIntakeLimits, DEFAULT_RATE_LIMITS, type RateLimitSettings } from './limits';
-import { memoryNonceStore, redisNonceStore, type NonceStore } from './nonces';
+import type { LimitedRoute } from './limits';
 import { formView, statusView } from './presenter';
 import { MessageForm, parseForm, parseReportForm, StatusForm, textField } from './schema';
-import { createIntake, type ReportStatusView } from './service';
+import type { Intake, ReportStatusView } from './service';
 
 // The reporter's side: GET/POST /report, GET/POST /status, POST /status/messages, in both languages.
 // Every page here is no-store (promise 2) and sets no cookie; CSRF protection is the Origin /
 // Sec-Fetch-Site check plus a signed, single-use form token in a hidden field.
 
-/** Optional intake settings: rate limits off for benchmarks, load shedding, a shared nonce store. */
-export interface IntakeOptions {
-  rateLimits?: RateLimitSettings | false;
-  shedding?: LoadSheddingOptions;
-  nonces?: NonceStore;
-}
-
 interface IntakeRouterDeps {
   config: Config;
-  db: Db;
   reference: Reference;
-  secrets: Secrets;
-  today?: () => Date;
-  now?: () => Date;
-  intake?: IntakeOptions;
-  /** Redis for nonces and counters shared by every instance, built once by the composition root. */
-  redis?: Redis;
-  /** Rate-limit keys; shared with the sign-in limits, so one secret per app (and per Redis). */
-  clientKeyer: ClientKeyer;
+  today: () => Date;
+  /** The intake service and its limits, built once by the composition root (src/compose.ts). */
+  intake: Intake;
+  limits: Record<LimitedRoute, RequestHandler[]>;
 }
 
 function noStore(res: Response, status: number): Response {
@@ -55,15 +37,7 @@ function requireSameOrigin(config: Config): RequestHandler {
 
 /** The intake router; mounted at / and /es by app.ts. */
 export function intakeRouter(deps: IntakeRouterDeps): Router {
-  const today = deps.today ?? (() => new Date());
-  const { redis } = deps;
-  const nonces = deps.intake?.nonces ?? (redis ? redisNonceStore(redis) : memoryNonceStore());
-  const intake = createIntake({ ...deps, today, now: deps.now ?? (() => new Date()), nonces });
-  const limits = createIntakeLimits(deps.intake?.rateLimits ?? DEFAULT_RATE_LIMITS, {
-    keyer: deps.clientKeyer,
-    ...(redis ? { redis } : {}),
-    ...(deps.intake?.shedding ? { shedding: deps.intake.shedding } : {}),
-  });
+  const { intake, limits, today } = deps;
   const sameOrigin = requireSameOrigin(deps.config);
   const router = Router();
 

@@ -3,7 +3,7 @@
 // TEST_REQUIRE (comma-separated); a suite whose need is named there but missing fails instead of skipping,
 // so a CI run can never pass by skipping what it was meant to run.
 
-export type Need = 'chromium' | 'pandas' | 'server';
+export type Need = 'chromium' | 'pandas' | 'redis' | 'server';
 
 const required = new Set((process.env.TEST_REQUIRE ?? '').split(',').map((need) => need.trim()));
 
