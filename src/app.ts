@@ -26,7 +26,6 @@ import { moderationSession } from './accounts/session';
 import { createAccounts } from './accounts/service';
 import { argon2ParamsFor, TEST_ARGON2, type Argon2Params } from './accounts/keys';
 import { createLoginLimiter, type LoginLimiter } from './accounts/login-limiter';
-import { recordAudit } from './accounts/store';
 import { deskKeyRouter } from './accounts/desk-key-routes';
 import { createDeskRotation } from './accounts/rotation';
 import { createResealJob } from './accounts/rotation-job';
@@ -133,7 +132,6 @@ export function createApp(deps: AppDeps): Express {
     reference: deps.reference,
     threshold: deps.config.DISCLOSURE_THRESHOLD,
     today,
-    recordAudit,
     ...(deps.buildRelease ? { build: deps.buildRelease } : {}),
   });
   // One Redis client (when REDIS_URL is set) for every counter, nonce and the keyer's secret: what

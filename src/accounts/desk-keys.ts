@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { recordAudit } from '../audit/store';
 import type { Db } from '../platform/db';
 import { OperatorActionError } from '../platform/errors';
 import type { Secrets } from '../platform/secrets';
@@ -155,7 +156,7 @@ export async function confirmDeskKey(
       status.key.id,
       deskKeyAuthenticator(secrets.session, status.key),
     );
-    await store.recordAudit(trx, {
+    await recordAudit(trx, {
       moderatorId: null,
       action: 'desk_key_confirmed',
       detail: {

@@ -1,3 +1,5 @@
+import { recordAudit } from '../audit/store';
+import { isoDay } from '../platform/dates';
 import type { Db } from '../platform/db';
 import { generateDeskKeyPair } from '../reports/seal';
 import { createDeskKey, deskKeyAuthenticator, deskKeyFingerprint, deskKeyStatus } from './desk-keys';
@@ -31,7 +33,7 @@ export type DeskRotation = ReturnType<typeof createDeskRotation>;
 /** Builds the rotation service over the database, the server's secret and the re-sealing job. */
 export function createDeskRotation(deps: RotationDeps) {
   const { db } = deps;
-  const todayIso = () => deps.today().toISOString().slice(0, 10);
+  const todayIso = () => isoDay(deps.today());
   const secrets = { session: deps.sessionSecret };
 
   return {
@@ -83,7 +85,7 @@ export function createDeskRotation(deps: RotationDeps) {
           startedOn: today,
           oldPrivateSealed: oldSealed,
         });
-        await store.recordAudit(trx, {
+        await recordAudit(trx, {
           moderatorId: adminId,
           action: 'desk_key_rotated',
           detail: { fromKeyId: desk.id, toKeyId, reached, withoutAccess: withoutAccess.length },

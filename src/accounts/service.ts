@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/store';
 import type { Db } from '../platform/db';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors';
 import { generateDeskKeyPair, type DeskKeyPair } from '../reports/seal';
@@ -151,13 +152,13 @@ export function createAccounts(deps: AccountsDeps) {
       if (step === null) return false;
       const claimed = await store.claimTotpStep(db, moderator.id, step);
       if (claimed && !moderator.totpEnrolled) {
-        await store.recordAudit(db, { moderatorId: moderator.id, action: 'second_factor_enrolled' });
+        await recordAudit(db, { moderatorId: moderator.id, action: 'second_factor_enrolled' });
       }
       return claimed;
     },
 
     async recordLogin(moderatorId: number, action: 'login' | 'logout'): Promise<void> {
-      await store.recordAudit(db, { moderatorId, action });
+      await recordAudit(db, { moderatorId, action });
     },
 
     /** Changes one's own password and re-wraps the desk key (held unlocked in the session) under it. */
@@ -183,7 +184,7 @@ export function createAccounts(deps: AccountsDeps) {
           ...wrap,
           ...own,
         });
-        await store.recordAudit(trx, { moderatorId, action: 'password_changed' });
+        await recordAudit(trx, { moderatorId, action: 'password_changed' });
       });
       return { ok: true };
     },
@@ -211,7 +212,7 @@ export function createAccounts(deps: AccountsDeps) {
           createdOn: todayIso(),
         });
         await store.updateModerator(trx, newId, await ownKeyFor(newId, oneTimePassword, null, desk));
-        await store.recordAudit(trx, {
+        await recordAudit(trx, {
           moderatorId: adminId,
           action: 'moderator_added',
           subjectModeratorId: newId,
@@ -250,7 +251,7 @@ export function createAccounts(deps: AccountsDeps) {
           totpLastStep: null,
         });
         await destroyModeratorSessions(trx, target.id);
-        await store.recordAudit(trx, {
+        await recordAudit(trx, {
           moderatorId: adminId,
           action: 'moderator_reset',
           subjectModeratorId: target.id,
@@ -273,7 +274,7 @@ export function createAccounts(deps: AccountsDeps) {
         await store.updateModerator(trx, target.id, change);
         if ((await store.countActiveAdmins(trx)) === 0) throw new ConflictError('accounts.errors.last_admin');
         await destroyModeratorSessions(trx, target.id);
-        await store.recordAudit(trx, {
+        await recordAudit(trx, {
           moderatorId: adminId,
           action:
             change.disabled === undefined
@@ -328,7 +329,7 @@ export function createAccounts(deps: AccountsDeps) {
           createdOn: todayIso(),
         });
         await store.updateModerator(trx, id, await ownKeyFor(id, password, null, desk));
-        await store.recordAudit(trx, {
+        await recordAudit(trx, {
           moderatorId: null,
           action: 'moderator_added',
           subjectModeratorId: id,

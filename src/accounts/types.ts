@@ -33,12 +33,3 @@ export interface SignedIn {
   role: Role;
   mustChangePassword: boolean;
 }
-
-/** What an audit row records: who, what, which report or account, codes only (never report content). */
-export interface AuditEvent {
-  moderatorId: number | null;
-  action: string;
-  reportId?: string | null;
-  subjectModeratorId?: number | null;
-  detail?: Record<string, string | number | boolean | string[]>;
-}
