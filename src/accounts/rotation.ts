@@ -6,8 +6,8 @@ import { createDeskKey, deskKeyAuthenticator, deskKeyFingerprint, deskKeyStatus 
 import { moderatorKeyIsAuthentic, openSealedDeskKey, sealDeskKeyTo } from './moderator-keys';
 import type { ResealJob } from './rotation-job';
 import * as rotationStore from './rotation-store';
-import type { UnlockedDesk } from './service';
 import * as store from './store';
+import type { UnlockedDesk } from './types';
 
 // Rotating the desk key (issue 16): what offboarding a moderator needs, since a disabled account's
 // wrapped copy of the key would otherwise open every narrative sealed after they left, to anyone who

@@ -1,3 +1,5 @@
+import type { DeskKeyPair } from '../reports/seal';
+
 // Moderator accounts as the rest of the app sees them.
 
 export const ROLES = ['admin', 'moderator'] as const;
@@ -32,4 +34,10 @@ export interface SignedIn {
   username: string;
   role: Role;
   mustChangePassword: boolean;
+}
+
+/** A desk key pair opened at login, with the id of the desk_keys row it belongs to. */
+export interface UnlockedDesk {
+  id: number;
+  pair: DeskKeyPair;
 }
