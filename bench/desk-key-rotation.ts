@@ -32,7 +32,9 @@ async function main(serverUrl: string): Promise<void> {
     const accounts = createAccounts({ db, sessionSecret, argon2: TEST_ARGON2, today });
     const password = 'a long bench passphrase 42';
     const admin = await accounts.createFromCommandLine({ username: 'bench-admin', role: 'admin', password });
-    const desk = (await accounts.checkPassword('bench-admin', password))!.desk!;
+    const signedIn = await accounts.checkPassword('bench-admin', password);
+    if (!admin.ok || !signedIn.ok || !signedIn.desk) throw new Error('could not create the bench admin');
+    const desk = signedIn.desk;
     const old = desk.pair;
     const oldId = desk.id;
     const text = 'Followed home after the vigil, twice, by the same car. '.repeat(18);

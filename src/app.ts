@@ -87,7 +87,6 @@ export function createApp(deps: AppDeps, services: Services = composeServices(de
     intakeRouter({ config, reference, today, intake: services.intake, limits: services.intakeLimits }),
     accountsRouter({
       config,
-      db: deps.db,
       accounts: services.accounts,
       sessionSecret,
       loginLimiter: services.loginLimiter,

@@ -8,7 +8,6 @@ import type { Secrets } from './platform/secrets';
 import { createAccounts } from './accounts/service';
 import { argon2ParamsFor, TEST_ARGON2, type Argon2Params } from './accounts/keys';
 import { createLoginLimiter, type LoginLimiter } from './accounts/login-limiter';
-import { recordAudit } from './accounts/store';
 import { createDeskRotation } from './accounts/rotation';
 import { createResealJob } from './accounts/rotation-job';
 import { createIntake } from './intake/service';
@@ -98,7 +97,6 @@ export function composeServices(deps: AppDeps) {
     reference,
     threshold: config.DISCLOSURE_THRESHOLD,
     today,
-    recordAudit,
     ...(deps.buildRelease ? { build: deps.buildRelease } : {}),
   });
   const releaseJobs = createReleaseJobs({ db, releases, logger, today });

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import { recordAudit } from '../audit/store';
+import { isoDay } from '../platform/dates';
 import { generateDeskKeyPair } from '../reports/seal';
 import { createDeskKey } from './desk-keys';
 import {
@@ -11,13 +13,7 @@ import {
 } from './keys';
 import { generateOneTimePassword } from './passwords';
 import { destroyModeratorSessions } from './session-store';
-import {
-  countModerators,
-  findModeratorByUsername,
-  insertModerator,
-  recordAudit,
-  updateModerator,
-} from './store';
+import { countModerators, findModeratorByUsername, insertModerator, updateModerator } from './store';
 
 // The demo's desk account, so a newcomer can try the desk right after `npm start`. Never in production.
 // No known credential, in any mode: its password is random per install, printed once when the account is
@@ -44,7 +40,7 @@ export async function seedDemoAdmin(
     throw new Error('The demo admin is never created with NODE_ENV=production.');
   if ((await countModerators(db)) > 0) return null;
   const argon2 = options.argon2 ?? STRONG_ARGON2;
-  const today = (options.today ?? new Date()).toISOString().slice(0, 10);
+  const today = isoDay(options.today ?? new Date());
   const password = generateOneTimePassword();
   const pair = await generateDeskKeyPair();
   const passwordHash = await hashPassword(password, argon2);

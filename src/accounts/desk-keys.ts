@@ -1,8 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { recordAudit } from '../audit/store';
 import type { Db } from '../platform/db';
 import { OperatorActionError } from '../platform/errors';
 import type { Secrets } from '../platform/secrets';
-import { serverKey } from './keys';
+import type { DeskKeyPair } from '../reports/seal';
+import { serverKey, unwrapDeskKey } from './keys';
 import * as store from './store';
 
 // Which desk key intake may seal to (promise 5). Intake seals to the newest desk_keys row; without a
@@ -155,7 +157,7 @@ export async function confirmDeskKey(
       status.key.id,
       deskKeyAuthenticator(secrets.session, status.key),
     );
-    await store.recordAudit(trx, {
+    await recordAudit(trx, {
       moderatorId: null,
       action: 'desk_key_confirmed',
       detail: {
@@ -166,6 +168,20 @@ export async function confirmDeskKey(
     });
     return { ok: true, key: status.key, already: false };
   });
+}
+
+/**
+ * The desk key pair an account's password opens from its wrapped copy, or null: the operator's evidence
+ * for confirmDeskKey (`npm run desk-key:confirm -- --username`). The password is asked for only when the
+ * account holds a wrapped key at all.
+ */
+export async function openAccountDeskKey(
+  db: Db,
+  username: string,
+  password: () => Promise<string>,
+): Promise<DeskKeyPair | null> {
+  const moderator = await store.findModeratorByUsername(db, username);
+  return moderator?.wrappedDeskKey ? unwrapDeskKey(moderator.wrappedDeskKey, await password()) : null;
 }
 
 /** What the desk shows about the keys: the one intake seals to, the one this session holds, and trouble. */

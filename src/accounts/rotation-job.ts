@@ -1,9 +1,10 @@
 import sodium from 'libsodium-wrappers';
+import { recordAudit } from '../audit/store';
+import { isoDay } from '../platform/dates';
 import type { Db } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import type { ResealBatch, Resealer, SealingKey } from '../reports/reseal';
 import * as rotationStore from './rotation-store';
-import { recordAudit } from './store';
 
 // The background half of a desk key rotation (issue 16): re-seal every narrative, reporter's message and
 // staged row from the retired key to the new one, then destroy the retired key. It runs in the process
@@ -56,12 +57,7 @@ export function createResealJob(deps: ResealJobDeps) {
       for (const resealer of deps.resealers) {
         if ((await resealer.remaining(trx, from.id)) > 0) return false;
       }
-      await rotationStore.destroyRetiredKey(
-        trx,
-        rotationId,
-        from.id,
-        deps.today().toISOString().slice(0, 10),
-      );
+      await rotationStore.destroyRetiredKey(trx, rotationId, from.id, isoDay(deps.today()));
       await recordAudit(trx, {
         moderatorId: null,
         action: 'desk_key_destroyed',

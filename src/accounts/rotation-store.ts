@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { dayOf } from '../platform/dates';
 
 // SQL for desk key rotations (issue 16): the rotations table and the desk keys' lifecycle. Functions take
 // the knex handle (a transaction inside one) as their first argument.
@@ -33,8 +34,8 @@ const toRotation = (row: Row): RotationRow => ({
   fromKeyId: row.from_key_id,
   toKeyId: row.to_key_id,
   username: row.username,
-  startedOn: isoDate(row.started_on),
-  finishedOn: row.finished_on === null ? null : isoDate(row.finished_on),
+  startedOn: dayOf(row.started_on),
+  finishedOn: row.finished_on === null ? null : dayOf(row.finished_on),
   oldPrivateSealed: row.old_private_sealed,
   resealed: row.resealed,
   unreadable: row.unreadable,
@@ -134,9 +135,9 @@ export async function listDeskKeys(db: Knex): Promise<DeskKeyHistoryRow[]> {
   return rows.map((row) => ({
     id: row.id,
     publicKey: row.public_key,
-    createdOn: isoDate(row.created_on),
-    retiredOn: row.retired_on === null ? null : isoDate(row.retired_on),
-    destroyedOn: row.destroyed_on === null ? null : isoDate(row.destroyed_on),
+    createdOn: dayOf(row.created_on),
+    retiredOn: row.retired_on === null ? null : dayOf(row.retired_on),
+    destroyedOn: row.destroyed_on === null ? null : dayOf(row.destroyed_on),
     authenticator: row.authenticator,
   }));
 }
@@ -144,8 +145,4 @@ export async function listDeskKeys(db: Knex): Promise<DeskKeyHistoryRow[]> {
 /** Ends every session but one (by the hash of its id): the others carry the retired desk key. */
 export async function destroySessionsExcept(db: Knex, keepSidHash: string): Promise<void> {
   await db('sessions').whereNot({ sid_hash: keepSidHash }).del();
-}
-
-function isoDate(value: string | Date): string {
-  return typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10);
 }

@@ -1,11 +1,13 @@
+import { recordAudit } from '../audit/store';
+import { isoDay } from '../platform/dates';
 import type { Db } from '../platform/db';
 import { generateDeskKeyPair } from '../reports/seal';
 import { createDeskKey, deskKeyAuthenticator, deskKeyFingerprint, deskKeyStatus } from './desk-keys';
 import { moderatorKeyIsAuthentic, openSealedDeskKey, sealDeskKeyTo } from './moderator-keys';
 import type { ResealJob } from './rotation-job';
 import * as rotationStore from './rotation-store';
-import type { UnlockedDesk } from './service';
 import * as store from './store';
+import type { UnlockedDesk } from './types';
 
 // Rotating the desk key (issue 16): what offboarding a moderator needs, since a disabled account's
 // wrapped copy of the key would otherwise open every narrative sealed after they left, to anyone who
@@ -31,7 +33,7 @@ export type DeskRotation = ReturnType<typeof createDeskRotation>;
 /** Builds the rotation service over the database, the server's secret and the re-sealing job. */
 export function createDeskRotation(deps: RotationDeps) {
   const { db } = deps;
-  const todayIso = () => deps.today().toISOString().slice(0, 10);
+  const todayIso = () => isoDay(deps.today());
   const secrets = { session: deps.sessionSecret };
 
   return {
@@ -83,7 +85,7 @@ export function createDeskRotation(deps: RotationDeps) {
           startedOn: today,
           oldPrivateSealed: oldSealed,
         });
-        await store.recordAudit(trx, {
+        await recordAudit(trx, {
           moderatorId: adminId,
           action: 'desk_key_rotated',
           detail: { fromKeyId: desk.id, toKeyId, reached, withoutAccess: withoutAccess.length },

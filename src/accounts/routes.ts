@@ -2,14 +2,14 @@ import { Router, type Request, type Response } from 'express';
 import Handlebars from 'handlebars';
 import { z } from 'zod';
 import type { Config } from '../platform/config';
-import type { Db } from '../platform/db';
-import { BadRequestError, RateLimitedError } from '../platform/errors';
+import { RateLimitedError } from '../platform/errors';
 import { localizedPath } from '../platform/i18n';
+import { parseOrThrow } from '../platform/parse';
 import type { ClientKeyer } from '../platform/security';
 import { issueLoginToken, verifyLoginForm } from './login-form';
 import type { LoginLimiter } from './login-limiter';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords';
-import type { Accounts } from './service';
+import type { Accounts, Enrolment } from './service';
 import {
   carryDesk,
   deskOf,
@@ -46,7 +46,6 @@ const StatusForm = z.object({ disabled: z.enum(['true', 'false']).transform((val
 
 export interface AccountsRouterDeps {
   config: Config;
-  db: Db;
   accounts: Accounts;
   sessionSecret: Buffer;
   /** The sign-in limiter, built once by the composition root (memory or Redis). */
@@ -88,7 +87,7 @@ export function accountsRouter(deps: AccountsRouterDeps): Router {
     // Translated, and without numbers: no count of attempts, no time to wait (accounts.login.throttled).
     if (!attempt.allowed) throw new RateLimitedError('accounts.login.throttled');
     const result = await accounts.checkPassword(form.data.username, form.data.password);
-    if (!result)
+    if (!result.ok)
       return renderLogin(res, 401, { error: 'accounts.login.invalid', username: form.data.username });
     // Success at the password step: this pair's failures end, and strangers' failures against this
     // account no longer hold this address back.
@@ -118,7 +117,7 @@ export function accountsRouter(deps: AccountsRouterDeps): Router {
     const address = await keyer.key(req);
     const attempt = await limiter.attempt(account, address);
     if (!attempt.allowed) throw new RateLimitedError('accounts.login.throttled');
-    if (!form.success || !(await accounts.checkCode(pending, form.data.code))) {
+    if (!form.success || !(await accounts.checkCode(pending, form.data.code)).ok) {
       return res.status(401).render('accounts/code', {
         titleKey: 'accounts.code.title',
         error: 'accounts.code.invalid',
@@ -149,15 +148,14 @@ export function accountsRouter(deps: AccountsRouterDeps): Router {
   });
 
   router.post('/moderate/password', requireModerator, async (req, res) => {
-    const form = PasswordForm.safeParse(req.body);
-    if (!form.success) throw new BadRequestError();
-    if (form.data.password !== form.data.confirm)
+    const form = parseOrThrow(PasswordForm, req.body);
+    if (form.password !== form.confirm)
       return res.status(422).render('accounts/password', passwordView(res, 'mismatch'));
     const moderator = res.locals.moderator!;
     const result = await accounts.changePassword(
       moderator.id,
-      form.data.current,
-      form.data.password,
+      form.current,
+      form.password,
       await deskOf(req, sessionSecret),
     );
     if (!result.ok) return res.status(422).render('accounts/password', passwordView(res, result.problem));
@@ -180,10 +178,10 @@ export function accountsRouter(deps: AccountsRouterDeps): Router {
       form.data,
       await deskOf(req, sessionSecret),
     );
-    if ('error' in result)
+    if (!result.ok)
       return res.status(422).render('accounts/moderators', {
         ...(await moderatorsView(accounts, res)),
-        error: `accounts.moderators.${result.error}`,
+        error: `accounts.moderators.${result.problem}`,
       });
     res.render('accounts/one-time', {
       titleKey: 'accounts.one_time.title',
@@ -207,16 +205,14 @@ export function accountsRouter(deps: AccountsRouterDeps): Router {
   });
 
   router.post('/moderate/admin/moderators/:id/role', requireAdmin, async (req, res) => {
-    const form = RoleForm.safeParse(req.body);
-    if (!form.success) throw new BadRequestError();
-    await accounts.updateAccount(res.locals.moderator!.id, parseId(req).id, { role: form.data.role });
+    const { role } = parseOrThrow(RoleForm, req.body);
+    await accounts.updateAccount(res.locals.moderator!.id, parseId(req).id, { role });
     to(res, '/moderate/admin/moderators');
   });
 
   router.post('/moderate/admin/moderators/:id/status', requireAdmin, async (req, res) => {
-    const form = StatusForm.safeParse(req.body);
-    if (!form.success) throw new BadRequestError();
-    await accounts.updateAccount(res.locals.moderator!.id, parseId(req).id, { disabled: form.data.disabled });
+    const { disabled } = parseOrThrow(StatusForm, req.body);
+    await accounts.updateAccount(res.locals.moderator!.id, parseId(req).id, { disabled });
     to(res, '/moderate/admin/moderators');
   });
 
@@ -224,14 +220,12 @@ export function accountsRouter(deps: AccountsRouterDeps): Router {
 }
 
 // The QR code's SVG goes into the page as markup; totpQrSvg() has checked it carries no style or script.
-function codeView(enrolment: Awaited<ReturnType<Accounts['enrolment']>>) {
+function codeView(enrolment: Enrolment) {
   return enrolment.enrolled ? enrolment : { ...enrolment, qrSvg: new Handlebars.SafeString(enrolment.qrSvg) };
 }
 
 function parseId(req: Request): { id: number } {
-  const parsed = IdParams.safeParse(req.params);
-  if (!parsed.success) throw new BadRequestError();
-  return parsed.data;
+  return parseOrThrow(IdParams, req.params);
 }
 
 function passwordView(res: Response, problem?: string) {

@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
-import type { AuditEvent, Moderator, Role } from './types';
+import { dayOf } from '../platform/dates';
+import type { Moderator, Role } from './types';
 
-// SQL for moderators, desk keys and the audit trail. Functions take the knex handle (a transaction inside
-// one) as their first argument; rows are mapped from snake_case here only.
+// SQL for moderators and desk keys (the audit trail has its own floor, src/audit/store.ts). Functions take
+// the knex handle (a transaction inside one) as their first argument; rows are mapped from snake_case here
+// only.
 
 interface ModeratorRow {
   id: number;
@@ -40,7 +42,7 @@ function toModerator(row: ModeratorRow): Moderator {
     totpEnrolled: row.totp_enrolled,
     totpLastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
     disabled: row.disabled,
-    createdOn: isoDate(row.created_on),
+    createdOn: dayOf(row.created_on),
   };
 }
 
@@ -167,7 +169,7 @@ export async function latestDeskKey(db: Knex): Promise<DeskKeyRow | undefined> {
     row && {
       id: row.id,
       publicKey: row.public_key,
-      createdOn: isoDate(row.created_on),
+      createdOn: dayOf(row.created_on),
       authenticator: row.authenticator,
     }
   );
@@ -184,65 +186,4 @@ export async function insertDeskKey(db: Knex, publicKey: Uint8Array, createdOn: 
 
 export async function setDeskKeyAuthenticator(db: Knex, id: number, authenticator: Buffer): Promise<void> {
   await db('desk_keys').where({ id }).update({ authenticator });
-}
-
-/** Writes one audit row. Codes only: callers never pass narrative, message or coded-answer values. */
-export async function recordAudit(db: Knex, event: AuditEvent): Promise<void> {
-  await db('audit_events').insert({
-    moderator_id: event.moderatorId,
-    action: event.action,
-    report_id: event.reportId ?? null,
-    subject_moderator_id: event.subjectModeratorId ?? null,
-    detail: JSON.stringify(event.detail ?? {}),
-  });
-}
-
-export interface AuditRow {
-  id: number;
-  occurredAt: Date;
-  username: string | null;
-  action: string;
-  reportId: string | null;
-  subjectUsername: string | null;
-  detail: Record<string, unknown>;
-}
-
-/** The audit trail, newest first. */
-export async function listAudit(db: Knex, options: { limit: number; offset: number }): Promise<AuditRow[]> {
-  const rows = (await db('audit_events as a')
-    .leftJoin('moderators as m', 'm.id', 'a.moderator_id')
-    .leftJoin('moderators as s', 's.id', 'a.subject_moderator_id')
-    .select(
-      'a.id',
-      'a.occurred_at',
-      'm.username',
-      'a.action',
-      'a.report_id',
-      's.username as subject',
-      'a.detail',
-    )
-    .orderBy('a.id', 'desc')
-    .limit(options.limit)
-    .offset(options.offset)) as {
-    id: string | number;
-    occurred_at: Date;
-    username: string | null;
-    action: string;
-    report_id: string | null;
-    subject: string | null;
-    detail: Record<string, unknown> | string;
-  }[];
-  return rows.map((row) => ({
-    id: Number(row.id),
-    occurredAt: row.occurred_at,
-    username: row.username,
-    action: row.action,
-    reportId: row.report_id,
-    subjectUsername: row.subject,
-    detail: typeof row.detail === 'string' ? (JSON.parse(row.detail) as Record<string, unknown>) : row.detail,
-  }));
-}
-
-function isoDate(value: string | Date): string {
-  return typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10);
 }

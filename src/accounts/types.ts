@@ -1,3 +1,5 @@
+import type { DeskKeyPair } from '../reports/seal';
+
 // Moderator accounts as the rest of the app sees them.
 
 export const ROLES = ['admin', 'moderator'] as const;
@@ -34,11 +36,8 @@ export interface SignedIn {
   mustChangePassword: boolean;
 }
 
-/** What an audit row records: who, what, which report or account, codes only (never report content). */
-export interface AuditEvent {
-  moderatorId: number | null;
-  action: string;
-  reportId?: string | null;
-  subjectModeratorId?: number | null;
-  detail?: Record<string, string | number | boolean | string[]>;
+/** A desk key pair opened at login, with the id of the desk_keys row it belongs to. */
+export interface UnlockedDesk {
+  id: number;
+  pair: DeskKeyPair;
 }

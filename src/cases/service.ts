@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { recordAudit } from '../accounts/store';
+import { recordAudit } from '../audit/store';
 import type { Reference } from '../reference/types';
 import { parseCaseFile, sourceKey, type LineProblem } from './csv-file';
 import * as store from './store';

@@ -1,7 +1,5 @@
 import { parseArgs } from 'node:util';
-import { confirmDeskKey, deskKeyStatus } from '../accounts/desk-keys';
-import { unwrapDeskKey } from '../accounts/keys';
-import { findModeratorByUsername } from '../accounts/store';
+import { confirmDeskKey, deskKeyStatus, openAccountDeskKey } from '../accounts/desk-keys';
 import { loadConfig } from '../platform/config';
 import { openDatabase } from '../platform/database';
 import { loadSecrets } from '../platform/secrets';
@@ -51,10 +49,7 @@ async function main(): Promise<number> {
     if (values.fingerprint) {
       evidence = { fingerprint: values.fingerprint };
     } else if (values.username && values['password-stdin']) {
-      const moderator = await findModeratorByUsername(database.db, values.username.toLowerCase());
-      const pair = moderator?.wrappedDeskKey
-        ? await unwrapDeskKey(moderator.wrappedDeskKey, await readStdinLine())
-        : null;
+      const pair = await openAccountDeskKey(database.db, values.username.toLowerCase(), readStdinLine);
       if (!pair) {
         out('That account holds no desk key this password opens. Nothing changed.');
         return 1;

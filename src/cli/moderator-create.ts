@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { createAccounts } from '../accounts/service';
+import { deskKeyStatus } from '../accounts/desk-keys';
 import { argon2ParamsFor } from '../accounts/keys';
-import { latestDeskKey } from '../accounts/store';
+import { createAccounts, type CommandLineResult } from '../accounts/service';
 import { ROLES, type Role } from '../accounts/types';
 import { loadConfig } from '../platform/config';
 import { openDatabase } from '../platform/database';
@@ -43,14 +43,16 @@ async function main(): Promise<void> {
       argon2: argon2ParamsFor(config.NODE_ENV),
       today: () => new Date(),
     });
-    const previousKey = await latestDeskKey(database.db);
+    const previousKey = (await deskKeyStatus(database.db, secrets)).state !== 'missing';
     const password = values['password-stdin'] ? await readStdinLine() : undefined;
+    const username = values.username.toLowerCase();
     const created = await accounts.createFromCommandLine({
-      username: values.username.toLowerCase(),
+      username,
       role: values.role as Role,
       ...(password !== undefined ? { password } : {}),
     });
-    const lines = [`created ${values.role} ${values.username.toLowerCase()}`];
+    if (!created.ok) throw new Error(refusal(created.problem, username));
+    const lines = [`created ${values.role} ${username}`];
     if (created.generated)
       lines.push(`one-time password (shown once; replaced at first sign-in): ${created.password}`);
     if (created.deskKey === 'created') {
@@ -66,6 +68,14 @@ async function main(): Promise<void> {
   } finally {
     await database.close();
   }
+}
+
+/** The line the operator reads for a refused account. */
+function refusal(problem: Extract<CommandLineResult, { ok: false }>['problem'], username: string): string {
+  if (problem === 'username_invalid')
+    return 'Usernames are 2–40 lower-case letters, digits, dots, dashes or underscores.';
+  if (problem === 'username_taken') return `The username ${username} is taken.`;
+  return `Password refused: ${problem.replace('_', ' ')}.`;
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { recordAudit } from '../accounts/store';
+import { recordAudit } from '../audit/store';
 import type { Db } from '../platform/db';
 import type { Reference } from '../reference/types';
 import { codedFieldsProblem } from '../reports/coded-fields';

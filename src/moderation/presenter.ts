@@ -1,4 +1,4 @@
-import type { AuditRow } from '../accounts/store';
+import type { AuditRow } from '../audit/store';
 import { intlLocale, type Lang } from '../platform/i18n';
 import { codesOf, officesForState, stateName } from '../reference/lookup';
 import { codeLabel as labelOf } from '../reference/names';

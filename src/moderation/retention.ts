@@ -1,4 +1,5 @@
-import { pruneSessions } from '../accounts/session-store';
+import { deleteExpiredSessions } from '../accounts/retention';
+import { addDays, isoDay } from '../platform/dates';
 import type { Db } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import { applyRetention } from './store';
@@ -20,16 +21,9 @@ export async function runRetention(
   db: Db,
   options: { today: Date; days: number; now?: Date },
 ): Promise<RetentionResult> {
-  const cutoffDate = new Date(
-    Date.UTC(
-      options.today.getUTCFullYear(),
-      options.today.getUTCMonth(),
-      options.today.getUTCDate() - options.days,
-    ),
-  );
-  const cutoff = cutoffDate.toISOString().slice(0, 10);
+  const cutoff = addDays(isoDay(options.today), -options.days);
   const deleted = await db.transaction((trx) => applyRetention(trx, cutoff));
-  const sessionsDeleted = await pruneSessions(db, options.now ?? new Date());
+  const sessionsDeleted = await deleteExpiredSessions(db, options.now ?? new Date());
   return { cutoff, ...deleted, sessionsDeleted };
 }
 

@@ -2,7 +2,6 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { deskOf, requireAdmin, requireModerator } from '../accounts/session';
 import type { Accounts } from '../accounts/service';
-import { listAudit } from '../accounts/store';
 import type { Config } from '../platform/config';
 import type { Db } from '../platform/db';
 import { BadRequestError, ConflictError, NotFoundError } from '../platform/errors';
@@ -172,11 +171,8 @@ export function moderationRouter(deps: ModerationRouterDeps): Router {
   router.get('/moderate/admin/audit', requireAdmin, async (req, res) => {
     const { page } = parse(AuditQuery, req.query);
     const perPage = 100;
-    const rows = await listAudit(deps.db, { limit: perPage + 1, offset: (page - 1) * perPage });
-    res.render(
-      'moderation/audit',
-      auditView(rows.slice(0, perPage), page, rows.length > perPage, res.locals.lang),
-    );
+    const { rows, hasMore } = await moderation.auditLog(page, perPage);
+    res.render('moderation/audit', auditView(rows, page, hasMore, res.locals.lang));
   });
 
   return router;

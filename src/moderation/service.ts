@@ -1,19 +1,20 @@
-import { recordAudit } from '../accounts/store';
 import type { UnlockedDesk } from '../accounts/service';
+import { listAudit, recordAudit, type AuditRow } from '../audit/store';
+import { isoDay } from '../platform/dates';
 import type { Db } from '../platform/db';
 import type { Reference } from '../reference/types';
+import { codedFieldsProblem, type CodedFieldProblem } from '../reports/coded-fields';
 import { open, seal } from '../reports/seal';
 import { insertReportMessage, listReportMessages } from '../reports/store';
 import type { DecisionReason } from '../reports/types';
-import * as store from './store';
 import { listDuplicateCandidates, type DuplicateCandidate } from './duplicate-store';
-import { listQueuePage, type PageAt } from './queue-store';
 import { deskNumbers } from './numbers-store';
+import { listQueuePage, type PageAt } from './queue-store';
+import * as store from './store';
+import type { CodedFields, QueueFilter, ReviewReport } from './store';
 
 /** Reports per page of the queue: a screenful a moderator can scan, few enough to keep the page light. */
 export const QUEUE_PAGE_SIZE = 50;
-import { codedFieldsProblem, type CodedFieldProblem } from '../reports/coded-fields';
-import type { CodedFields, QueueFilter, ReviewReport } from './store';
 
 // Decisions on reports. Every change is guarded by the version the moderator's form was built from: a
 // stale form gets the current state back (409), never a silent overwrite. Every action writes an audit
@@ -48,7 +49,9 @@ const refused = (error: string) => ({ ok: false, stale: false, error }) as const
 /** Builds the moderation service. */
 export function createModeration(deps: ModerationDeps) {
   const { db, reference } = deps;
-  const todayIso = () => deps.today().toISOString().slice(0, 10);
+  const todayIso = () => isoDay(deps.today());
+  const approvedColumns = () =>
+    store.decisionColumns({ status: 'approved', reason: null, duplicateOf: null, decisionOn: todayIso() });
 
   async function openText(
     sealed: Buffer,
@@ -86,6 +89,12 @@ export function createModeration(deps: ModerationDeps) {
       listQueuePage(db, filter, at, limit),
 
     statusOf: (id: string) => store.findStatus(db, id),
+
+    /** One page of the audit log (admins only), newest first, and whether an older page follows. */
+    async auditLog(page: number, perPage: number): Promise<{ rows: AuditRow[]; hasMore: boolean }> {
+      const rows = await listAudit(db, { limit: perPage + 1, offset: (page - 1) * perPage });
+      return { rows: rows.slice(0, perPage), hasMore: rows.length > perPage };
+    },
 
     /** The desk's own numbers: queue length, the oldest report's wait, decisions in each of 12 weeks. */
     numbers: () => deskNumbers(db, todayIso(), 12),
@@ -162,18 +171,7 @@ export function createModeration(deps: ModerationDeps) {
     },
 
     approve: (moderatorId: number, id: string, version: number) =>
-      edit(
-        moderatorId,
-        id,
-        version,
-        'approved',
-        store.decisionColumns({
-          status: 'approved',
-          reason: null,
-          duplicateOf: null,
-          decisionOn: todayIso(),
-        }),
-      ),
+      edit(moderatorId, id, version, 'approved', approvedColumns()),
 
     reject: (moderatorId: number, id: string, version: number, reason: DecisionReason) =>
       edit(
@@ -224,17 +222,7 @@ export function createModeration(deps: ModerationDeps) {
       return db
         .transaction(async (trx) => {
           for (const item of items) {
-            const done = await store.updateIfCurrent(
-              trx,
-              item.id,
-              item.version,
-              store.decisionColumns({
-                status: 'approved',
-                reason: null,
-                duplicateOf: null,
-                decisionOn: todayIso(),
-              }),
-            );
+            const done = await store.updateIfCurrent(trx, item.id, item.version, approvedColumns());
             if (!done) throw new StaleBatch();
             await recordAudit(trx, {
               moderatorId,

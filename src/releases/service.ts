@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { recordAudit } from '../audit/store';
 import { ConflictError, ValidationError } from '../platform/errors';
 import { codesOf } from '../reference/lookup';
 import type { Reference } from '../reference/types';
@@ -59,19 +60,11 @@ export class ReleaseRefusedError extends ValidationError {
   }
 }
 
-/** Records an action in the desk's audit log, inside the action's own transaction. */
-export type AuditRecorder = (
-  trx: Knex.Transaction,
-  entry: { moderatorId: number | null; action: 'release_published'; detail: { label: string } },
-) => Promise<void>;
-
 export interface ReleasesDeps {
   db: Knex;
   reference: Reference;
   threshold: number;
   today: () => Date;
-  /** Writes the publication's audit row; the service calls it inside the publishing transaction. */
-  recordAudit?: AuditRecorder;
   /** The suppression to use (tests inject a broken one to prove the gate refuses it). */
   build?: typeof runBuild;
 }
@@ -218,7 +211,8 @@ export function createReleases(deps: ReleasesDeps) {
         notesEs: draft.notesEs ?? '',
       };
       const id = await insertRelease(trx, record, built.cells);
-      await deps.recordAudit?.(trx, {
+      // The audit row commits with the release or not at all, as every desk action's does.
+      await recordAudit(trx, {
         moderatorId: options.moderatorId ?? null,
         action: 'release_published',
         detail: { label: record.label },

@@ -40,6 +40,7 @@ export async function createModerator(
 ): Promise<{ id: number; username: string; password: string }> {
   const name = username(role);
   const created = await testAccounts(db).createFromCommandLine({ username: name, role, password });
+  if (!created.ok) throw new Error(`createFromCommandLine refused: ${created.problem}`);
   return { id: created.id, username: name, password };
 }
 

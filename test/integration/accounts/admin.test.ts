@@ -45,8 +45,8 @@ describe('the first admin (moderator:create)', () => {
       username: 'cli-second',
       role: 'admin',
     });
-    expect(created).toMatchObject({ generated: true, deskKey: 'none' });
-    expect(created.password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
+    expect(created).toMatchObject({ ok: true, generated: true, deskKey: 'none' });
+    expect(created.ok && created.password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
     const row = await database.db('moderators').where({ username: 'cli-second' }).first();
     expect([row.wrapped_desk_key, row.must_change_password]).toEqual([null, true]);
     expect(await database.db('desk_keys')).toHaveLength(1);
@@ -59,15 +59,33 @@ describe('the first admin (moderator:create)', () => {
         role: 'moderator',
         password: 'short',
       }),
-    ).rejects.toThrow(/too short/);
+    ).resolves.toEqual({ ok: false, problem: 'too_short' });
     await expect(
       testAccounts(database.db).createFromCommandLine({
         username: 'common-one',
         role: 'moderator',
         password: 'qwerty123456',
       }),
-    ).rejects.toThrow(/common/);
+    ).resolves.toEqual({ ok: false, problem: 'common' });
     expect(await database.db('moderators').whereIn('username', ['short-one', 'common-one'])).toHaveLength(0);
+  });
+
+  it('refuses an invalid or taken username as a value, writing nothing', async () => {
+    const accounts = testAccounts(database.db);
+    const before = await database.db('moderators').count({ n: '*' }).first();
+    await expect(
+      accounts.createFromCommandLine({ username: 'No Spaces', role: 'moderator' }),
+    ).resolves.toEqual({
+      ok: false,
+      problem: 'username_invalid',
+    });
+    await expect(
+      accounts.createFromCommandLine({ username: 'cli-second', role: 'moderator' }),
+    ).resolves.toEqual({
+      ok: false,
+      problem: 'username_taken',
+    });
+    expect(await database.db('moderators').count({ n: '*' }).first()).toEqual(before);
   });
 });
 
@@ -223,9 +241,10 @@ describe('second factor codes', () => {
     const account = await createModerator(database.db, 'moderator');
     const secret = await totpSecretOf(database.db, account.id);
     const accounts = testAccounts(database.db);
-    expect(await accounts.checkCode(account.id, totpCode(secret, 1))).toBe(true);
-    expect(await accounts.checkCode(account.id, totpCode(secret, 1))).toBe(false);
-    expect(await accounts.checkCode(account.id, totpCode(secret, 0))).toBe(false);
-    expect(await accounts.checkCode(account.id, '000000')).toBe(false);
+    const invalid = { ok: false, problem: 'invalid' };
+    expect(await accounts.checkCode(account.id, totpCode(secret, 1))).toEqual({ ok: true });
+    expect(await accounts.checkCode(account.id, totpCode(secret, 1))).toEqual(invalid);
+    expect(await accounts.checkCode(account.id, totpCode(secret, 0))).toEqual(invalid);
+    expect(await accounts.checkCode(account.id, '000000')).toEqual(invalid);
   });
 });

@@ -49,7 +49,7 @@ const db = () => database.db;
 /** The desk key an account's password opens, through the real sign-in check. */
 async function deskOf(account: Account): Promise<{ id: number; pair: DeskKeyPair } | null> {
   const checked = await testAccounts(db()).checkPassword(account.username, account.password);
-  return checked?.desk ?? null;
+  return checked.ok ? checked.desk : null;
 }
 
 /** A moderator added by the admin with desk access, whose password is then their own. */
@@ -58,7 +58,7 @@ async function addModerator(): Promise<Account> {
   const adminDesk = await deskOf(admin);
   const name = `mod${Math.random().toString(36).slice(2, 10)}`;
   const added = await accounts.addModerator(admin.id, { username: name, role: 'moderator' }, adminDesk);
-  if ('error' in added) throw new Error(added.error);
+  if (!added.ok) throw new Error(added.problem);
   await db()('moderators').where({ id: added.id }).update({ must_change_password: false });
   // First sign-in with the password: the account's own key pair is already there from addModerator.
   return { id: added.id, username: name, password: added.oneTimePassword };

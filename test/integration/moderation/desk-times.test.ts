@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '../../support/database';
-import { recordAudit } from '../../../src/accounts/store';
+import { recordAudit } from '../../../src/audit/store';
 
 // Moderators' clock times no finer than the minute: the audit trail and session expiries are the only
 // clock times in the schema, and the schema refuses anything finer.

@@ -7,7 +7,6 @@ import { createReleases, ReleaseRefusedError } from '../../../src/releases/servi
 import { listReleases, loadAtomsThrough, loadReleaseCells } from '../../../src/releases/store';
 import { CODE_KINDS, type CodeKind } from '../../../src/releases/tables';
 import { loadReference } from '../../../src/reference/store';
-import { recordAudit } from '../../../src/accounts/store';
 import { buildApprovedReport, buildReport, insertTestReports } from '../../support/factories';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 
@@ -44,7 +43,6 @@ async function releasesService(build?: typeof runBuild) {
     reference: await loadReference(database.db),
     threshold: 11,
     today: () => new Date('2026-11-27T00:00:00Z'),
-    recordAudit,
     ...(build ? { build } : {}),
   });
 }
