@@ -96,7 +96,6 @@ export function createApp(deps: AppDeps, services: Services = composeServices(de
     deskKeyRouter({ rotation: services.rotation, sessionSecret }),
     moderationRouter({
       config,
-      db: deps.db,
       reference,
       accounts: services.accounts,
       moderation: services.moderation,

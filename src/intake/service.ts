@@ -2,7 +2,7 @@ import type { Db } from '../platform/db';
 import type { Secrets } from '../platform/secrets';
 import { open, seal, SealError } from '../reports/seal';
 import { listReportMessages } from '../reports/store';
-import type { MessageDirection, ReportStatus } from '../reports/types';
+import { FINAL_STATUSES, type MessageDirection, type ReportStatus } from '../reports/types';
 import { issueFormToken, verifyFormToken } from './form-token';
 import type { NonceStore } from './nonces';
 import { generateReceipt, hashReceipt, normalizeReceipt } from './receipt';
@@ -58,7 +58,7 @@ export type MessageOutcome =
   { kind: 'closed' | 'used' | 'full' } | { kind: 'sent'; status: ReportStatusView };
 
 // Decisions are final for these: the thread stays readable but takes no new messages.
-const CLOSED: ReadonlySet<ReportStatus> = new Set(['approved', 'rejected', 'duplicate']);
+const CLOSED: ReadonlySet<ReportStatus> = new Set(FINAL_STATUSES);
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 function isoDate(date: Date): string {

@@ -1,16 +1,15 @@
-import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
+import { Router, type Response } from 'express';
 import { requireModerator } from '../accounts/session';
-import { BadRequestError, NotFoundError } from '../platform/errors';
+import { NotFoundError } from '../platform/errors';
 import { localizedPath } from '../platform/i18n';
+import { parseOrThrow } from '../platform/parse';
 import type { Reference } from '../reference/types';
 import { CodesForm, fieldsOf } from './codes-form';
 import type { Corrections } from './corrections';
 import { decidedListView, decidedView } from './decided-presenter';
+import { reportIdParam } from './report-id';
 
 // Decided reports the desk may still correct (issue 16): until the next release's cutoff, never after.
-
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
 
 export interface DecidedRouterDeps {
   reference: Reference;
@@ -38,19 +37,13 @@ export function decidedRouter(deps: DecidedRouterDeps): Router {
   });
 
   router.get('/moderate/decided/:id', requireModerator, async (req, res) => {
-    await renderOne(res, idOf(req));
+    await renderOne(res, reportIdParam(req));
   });
 
   router.post('/moderate/decided/:id/codes', requireModerator, async (req, res) => {
-    const id = idOf(req);
-    const form = CodesForm.safeParse(req.body);
-    if (!form.success) throw new BadRequestError();
-    const result = await corrections.correct(
-      res.locals.moderator!.id,
-      id,
-      form.data.version,
-      fieldsOf(form.data),
-    );
+    const id = reportIdParam(req);
+    const form = parseOrThrow(CodesForm, req.body);
+    const result = await corrections.correct(res.locals.moderator!.id, id, form.version, fieldsOf(form));
     if (result.ok)
       return res.redirect(303, localizedPath(res.locals.lang, `/moderate/decided/${id}?saved=1`));
     await renderOne(
@@ -62,10 +55,4 @@ export function decidedRouter(deps: DecidedRouterDeps): Router {
   });
 
   return router;
-}
-
-function idOf(req: Request): string {
-  const parsed = uuid.safeParse(req.params.id);
-  if (!parsed.success) throw new NotFoundError();
-  return parsed.data.toLowerCase();
 }

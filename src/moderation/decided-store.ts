@@ -1,13 +1,6 @@
 import type { Knex } from 'knex';
-import type { IsoDate, ReportStatus } from '../reports/types';
-import {
-  codeListsOf,
-  FINAL_STATUSES,
-  queueQuery,
-  toQueueItem,
-  type QueueRow,
-  type ReviewReport,
-} from './store';
+import { FINAL_STATUSES, type IsoDate, type ReportStatus } from '../reports/types';
+import { codeListsOf, queueQuery, toQueueItem, type QueueRow, type ReviewReport } from './store';
 
 // SQL for correcting decided reports (issue 16). Releases are cumulative and rely on reports only being
 // added: a report counted in a published release must stay as it was. So a decided report may be

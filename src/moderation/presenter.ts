@@ -3,11 +3,11 @@ import { intlLocale, type Lang } from '../platform/i18n';
 import { codesOf, officesForState, stateName } from '../reference/lookup';
 import { codeLabel as labelOf } from '../reference/names';
 import type { CodeKind, Reference } from '../reference/types';
-import { DECISION_REASONS } from '../reports/types';
+import { DECISION_REASONS, QUEUE_STATUSES } from '../reports/types';
 import type { OpenedReport } from './service';
 import { formatCursor } from './queue-cursor';
 import type { QueuePage } from './queue-store';
-import { QUEUE_STATUSES, type QueueFilter, type QueueItem, type ReviewReport } from './store';
+import type { QueueFilter, QueueItem, ReviewReport } from './store';
 
 // View models for the desk's pages: labels in the page's language, options with their selected state.
 

@@ -10,6 +10,9 @@ export interface QueueCursor {
   id: string;
 }
 
+/** Where a queue page starts: after a cursor, before one, or at the head of the queue. */
+export type PageAt = { after: QueueCursor } | { before: QueueCursor } | Record<string, never>;
+
 const CURSOR = /^(\d{4})-(\d{2})-(\d{2})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 /** The cursor's form in a URL. */

@@ -1,14 +1,7 @@
 import type { Knex } from 'knex';
-import type { QueueCursor } from './queue-cursor';
-import {
-  QUEUE_STATUSES,
-  queueQuery,
-  toQueueItem,
-  type QueueFilter,
-  type QueueItem,
-  type QueueRow,
-  type QueueStatus,
-} from './store';
+import { QUEUE_STATUSES, type QueueStatus } from '../reports/types';
+import type { PageAt, QueueCursor } from './queue-cursor';
+import { queueQuery, toQueueItem, type QueueFilter, type QueueItem, type QueueRow } from './store';
 
 // SQL for the queue's pages (issue 16): oldest first by (received_on, id), keyset paged, with the counts
 // per status under the same place filter. Functions take the knex handle first.
@@ -23,8 +16,6 @@ export interface QueuePage {
   hasBefore: boolean;
   hasAfter: boolean;
 }
-
-export type PageAt = { after: QueueCursor } | { before: QueueCursor } | Record<string, never>;
 
 const ORDER = '(r.received_on, r.id)';
 

@@ -3,22 +3,20 @@ import { z } from 'zod';
 import { deskOf, requireAdmin, requireModerator } from '../accounts/session';
 import type { Accounts } from '../accounts/service';
 import type { Config } from '../platform/config';
-import type { Db } from '../platform/db';
 import { BadRequestError, ConflictError, NotFoundError } from '../platform/errors';
 import { localizedPath } from '../platform/i18n';
 import type { Reference } from '../reference/types';
 import { MAX_SEALED_CHARACTERS } from '../reports/seal';
-import { DECISION_REASONS } from '../reports/types';
+import { parseOrThrow } from '../platform/parse';
+import { DECISION_REASONS, QUEUE_STATUSES } from '../reports/types';
 import { auditView, queueView, reportView } from './presenter';
 import type { EditResult, Moderation } from './service';
 import { CodesForm, fieldsOf } from './codes-form';
-import { parseCursor } from './queue-cursor';
-import type { PageAt } from './queue-store';
-import { QUEUE_STATUSES } from './store';
+import { parseCursor, type PageAt } from './queue-cursor';
+import { reportIdParam as reportId, reportUuid as uuid } from './report-id';
 
 // The desk: the queue, one report at a time, decisions, questions to the reporter, the audit log.
 
-const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
 const list = z.preprocess(
   (value): unknown => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
   z.array(z.string().max(64)).max(100),
@@ -61,7 +59,6 @@ const AuditQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).
 
 export interface ModerationRouterDeps {
   config: Config;
-  db: Db;
   reference: Reference;
   accounts: Accounts;
   moderation: Moderation;
@@ -91,14 +88,13 @@ export function moderationRouter(deps: ModerationRouterDeps): Router {
   };
 
   router.get('/moderate', requireModerator, async (req, res) => {
-    const query = QueueQuery.safeParse(req.query);
-    if (!query.success) throw new BadRequestError();
+    const query = parseOrThrow(QueueQuery, req.query);
     const filter = {
-      statuses: query.data.status ? [query.data.status] : [...QUEUE_STATUSES],
-      state: query.data.state || undefined,
-      fieldOffice: query.data.office || undefined,
+      statuses: query.status ? [query.status] : [...QUEUE_STATUSES],
+      state: query.state || undefined,
+      fieldOffice: query.office || undefined,
     };
-    const at = pageAt(query.data);
+    const at = pageAt(query);
     res.render(
       'moderation/queue',
       queueView(
@@ -112,9 +108,8 @@ export function moderationRouter(deps: ModerationRouterDeps): Router {
   });
 
   router.post('/moderate/approve', requireModerator, async (req, res) => {
-    const form = Batch.safeParse(req.body);
-    if (!form.success) throw new BadRequestError();
-    const result = await moderation.approveBatch(me(res), form.data.report);
+    const form = parseOrThrow(Batch, req.body);
+    const result = await moderation.approveBatch(me(res), form.report);
     if (result.ok) return back(res, '/moderate');
     const filter = { statuses: [...QUEUE_STATUSES] };
     res.status(409).render('moderation/queue', {
@@ -130,7 +125,7 @@ export function moderationRouter(deps: ModerationRouterDeps): Router {
   });
 
   router.post('/moderate/reports/:id/codes', requireModerator, async (req, res) => {
-    const form = parse(CodesForm, req.body);
+    const form = parseOrThrow(CodesForm, req.body);
     const fields = fieldsOf(form);
     const id = reportId(req);
     await after(req, res, id, await moderation.correct(me(res), id, form.version, fields));
@@ -138,12 +133,17 @@ export function moderationRouter(deps: ModerationRouterDeps): Router {
 
   router.post('/moderate/reports/:id/approve', requireModerator, async (req, res) => {
     const id = reportId(req);
-    await after(req, res, id, await moderation.approve(me(res), id, parse(Versioned, req.body).version));
+    await after(
+      req,
+      res,
+      id,
+      await moderation.approve(me(res), id, parseOrThrow(Versioned, req.body).version),
+    );
   });
 
   router.post('/moderate/reports/:id/reject', requireModerator, async (req, res) => {
     const id = reportId(req);
-    const form = parse(RejectForm, req.body);
+    const form = parseOrThrow(RejectForm, req.body);
     await after(req, res, id, await moderation.reject(me(res), id, form.version, form.reason));
   });
 
@@ -169,7 +169,7 @@ export function moderationRouter(deps: ModerationRouterDeps): Router {
   });
 
   router.get('/moderate/admin/audit', requireAdmin, async (req, res) => {
-    const { page } = parse(AuditQuery, req.query);
+    const { page } = parseOrThrow(AuditQuery, req.query);
     const perPage = 100;
     const { rows, hasMore } = await moderation.auditLog(page, perPage);
     res.render('moderation/audit', auditView(rows, page, hasMore, res.locals.lang));
@@ -178,7 +178,6 @@ export function moderationRouter(deps: ModerationRouterDeps): Router {
   return router;
 }
 
-// A malformed id is answered like an unknown one: 404, never a database error.
 /** Where the page starts: after a cursor, before one, or at the top; a malformed cursor is a 400. */
 function pageAt(query: { after?: string | undefined; before?: string | undefined }): PageAt {
   if (query.after !== undefined && query.before !== undefined) throw new BadRequestError();
@@ -187,16 +186,4 @@ function pageAt(query: { after?: string | undefined; before?: string | undefined
   const cursor = parseCursor(text);
   if (!cursor) throw new BadRequestError();
   return query.after !== undefined ? { after: cursor } : { before: cursor };
-}
-
-function reportId(req: Request): string {
-  const parsed = uuid.safeParse(req.params.id);
-  if (!parsed.success) throw new NotFoundError();
-  return parsed.data.toLowerCase();
-}
-
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new BadRequestError();
-  return parsed.data;
 }

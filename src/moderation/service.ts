@@ -9,7 +9,8 @@ import { insertReportMessage, listReportMessages } from '../reports/store';
 import type { DecisionReason } from '../reports/types';
 import { listDuplicateCandidates, type DuplicateCandidate } from './duplicate-store';
 import { deskNumbers } from './numbers-store';
-import { listQueuePage, type PageAt } from './queue-store';
+import type { PageAt } from './queue-cursor';
+import { listQueuePage } from './queue-store';
 import * as store from './store';
 import type { CodedFields, QueueFilter, ReviewReport } from './store';
 

@@ -1,14 +1,15 @@
 import type { Knex } from 'knex';
-import type { DecisionReason, IsoDate, ReportStatus } from '../reports/types';
+import {
+  FINAL_STATUSES,
+  QUEUE_STATUSES,
+  type DecisionReason,
+  type IsoDate,
+  type QueueStatus,
+  type ReportStatus,
+} from '../reports/types';
 
 // SQL for the desk: the queue, one report under review, coded corrections and decisions (each guarded by
 // the report's version), and retention. Functions take the knex handle (a transaction inside one) first.
-
-/** Statuses still on the desk; decided reports are out of the queue and out of reach of its pages. */
-export const QUEUE_STATUSES = ['pending', 'needs_info'] as const;
-export type QueueStatus = (typeof QUEUE_STATUSES)[number];
-
-export const FINAL_STATUSES = ['approved', 'rejected', 'duplicate'] as const;
 
 export interface QueueFilter {
   statuses: QueueStatus[];

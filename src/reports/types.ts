@@ -4,6 +4,17 @@
 export const REPORT_STATUSES = ['pending', 'needs_info', 'approved', 'rejected', 'duplicate'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
+/** Statuses still on the desk; decided reports are out of the queue and out of reach of its pages. */
+export const QUEUE_STATUSES = ['pending', 'needs_info'] as const satisfies readonly ReportStatus[];
+export type QueueStatus = (typeof QUEUE_STATUSES)[number];
+
+/** Decided statuses: final for the reporter (the thread takes no new message), correctable by the desk. */
+export const FINAL_STATUSES = [
+  'approved',
+  'rejected',
+  'duplicate',
+] as const satisfies readonly ReportStatus[];
+
 export const DECISION_REASONS = ['spam', 'not_retaliation', 'insufficient', 'duplicate', 'other'] as const;
 export type DecisionReason = (typeof DECISION_REASONS)[number];
 
