@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Request, Response } from 'express';
 import type { Reference } from '../reference/types';
-import type { ReleaseRecord } from '../releases/store';
+import type { ReleaseRecord } from '../releases/read';
 import { ROOT } from '../platform/paths';
 
 // Caching for the public site. Releases are frozen, so anything rendered from one can be kept and sent

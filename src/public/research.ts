@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { NotFoundError } from '../platform/errors';
 import type { Lang } from '../platform/i18n';
 import type { Reference } from '../reference/types';
-import type { ReleaseRecord } from '../releases/store';
+import type { ReleaseRecord } from '../releases/read';
 import { MAX_AGE, releaseTag, type Freshness } from './cache';
 import type { ReleaseCatalog, ReleaseData } from './catalog';
 import { changesCsv, changesPageModel } from './changes-view';

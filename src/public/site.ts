@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { NotFoundError } from '../platform/errors';
 import { longDate, translate, type Lang } from '../platform/i18n';
 import type { Reference } from '../reference/types';
-import type { ReleaseRecord } from '../releases/store';
+import type { ReleaseRecord } from '../releases/read';
 import { TABLES } from '../releases/tables';
 import type { FrozenResponses } from '../platform/frozen';
 import { buildFingerprint, ByteLru, MAX_AGE, releaseTag, type Freshness } from './cache';
