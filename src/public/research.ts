@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { NotFoundError } from '../platform/errors';
 import type { Lang } from '../platform/i18n';
+import type { FileResult, Freshness, PageResult } from '../platform/send';
 import type { Reference } from '../reference/types';
 import type { ReleaseRecord } from '../releases/read';
-import { MAX_AGE, releaseTag, type Freshness } from './cache';
+import { MAX_AGE, releaseTag } from './cache';
 import type { ReleaseCatalog, ReleaseData } from './catalog';
 import { changesCsv, changesPageModel } from './changes-view';
 import { codebookCsv, downloadName } from './csv';
@@ -14,7 +15,6 @@ import { toMapReference } from './map-view';
 import type { Boundaries } from './maps/boundaries';
 import { loadBoundaries } from './maps/prebuilt';
 import { releaseHeader } from './release-view';
-import type { FileResult, PageResult } from './site';
 
 // What researchers' tools read beside the pages: each release's data package and codebook, the changes
 // since the previous release (page and CSV), the Atom feed of releases, and the map boundaries as

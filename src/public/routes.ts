@@ -3,8 +3,8 @@ import type { Config } from '../platform/config';
 import type { Db } from '../platform/db';
 import { NotFoundError } from '../platform/errors';
 import { localizedPath } from '../platform/i18n';
+import { send } from '../platform/send';
 import type { Reference } from '../reference/types';
-import { send } from './http';
 import { LABEL, MapFileQuery, MapQuery, NoQuery, parseQuery, ShapesQuery } from './params';
 import { createPublicSite, type PublicSiteOptions } from './site';
 

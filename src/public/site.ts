@@ -5,9 +5,10 @@ import { longDate, translate, type Lang } from '../platform/i18n';
 import type { Reference } from '../reference/types';
 import type { ReleaseRecord } from '../releases/read';
 import { TABLES } from '../releases/tables';
+import { bodySize, type Body } from '../platform/body';
 import type { FrozenResponses } from '../platform/frozen';
-import { buildFingerprint, ByteLru, MAX_AGE, releaseTag, type Freshness } from './cache';
-import { bodySize, type Body } from './http';
+import type { FileResult, Freshness, PageResult } from '../platform/send';
+import { buildFingerprint, ByteLru, MAX_AGE, releaseTag } from './cache';
 import { createReleaseCatalog, type ReleaseData } from './catalog';
 import { codebookModel } from './codebook';
 import { downloadName, tableCsv } from './csv';
@@ -38,33 +39,8 @@ import { createResearch } from './research';
 import { reuseModel } from './reuse';
 
 // The public site's service: which release a request means, and what to send for it. Routes turn these
-// results into HTTP; everything here reads releases only (promise 6), and everything built from a
+// results into HTTP (platform/send.ts); everything here reads releases only (promise 6), and everything built from a
 // release is cached, because a release never changes.
-
-/** A page to render with a template, cached whole per language, address and version. */
-export interface PageResult {
-  kind: 'page';
-  view: string;
-  titleKey: string;
-  key: string;
-  /** The canonical query string ('' or '?…'), for the cache key and the link to the other language. */
-  query: string;
-  freshness: Freshness;
-  build(): object | Promise<object>;
-}
-
-/** A file (CSV, ZIP, JSON, SVG, PNG), cached as bytes. */
-export interface FileResult {
-  kind: 'file';
-  type: string;
-  key: string;
-  freshness: Freshness;
-  /** attachment (downloads) or inline (images), with the file name. */
-  disposition?: string;
-  /** Images journalists embed on other sites may be loaded cross-origin. */
-  embeddable?: boolean;
-  build(): string | Uint8Array | Promise<string | Uint8Array>;
-}
 
 export interface PublicSiteOptions {
   /** How long the list of releases is trusted before it is read again; 0 reads it on every request. */
