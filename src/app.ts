@@ -46,7 +46,7 @@ import { casesDeskRouter } from './cases/desk-routes';
 import { createCasePages } from './cases/pages';
 import { casesRouter } from './cases/routes';
 import { createCases } from './cases/service';
-import type { PublicSiteOptions } from './public/site';
+import { createPublicSite, type PublicSiteOptions } from './public/site';
 import type { Reference } from './reference/types';
 
 export interface AppDeps {
@@ -151,6 +151,8 @@ export function createApp(deps: AppDeps): Express {
     // Tests edit the record while the app runs, so they read its revision on every request.
     options: { revisionTtlMs: deps.config.NODE_ENV === 'test' ? 0 : 1000 },
   });
+  // The public site: one list of releases and one cache for every language's router.
+  const publicSite = createPublicSite({ ...deps, options: { ...deps.publicSite, frozen: frozen ?? false } });
   const desk = {
     ...deps,
     accounts,
@@ -170,7 +172,7 @@ export function createApp(deps: AppDeps): Express {
   const routers: Router[] = [
     // Before the public site's router: its /api/v1 catch-all would answer /api/v1/cases with a 404.
     casesRouter(desk),
-    publicRouter({ ...deps, publicSite: { ...deps.publicSite, frozen: frozen ?? false } }),
+    publicRouter(publicSite),
     intakeRouter({ ...deps, clientKeyer, ...(redis ? { redis } : {}) }),
     accountsRouter(desk),
     deskKeyRouter(desk),

@@ -1,24 +1,14 @@
 import { Router, type Request } from 'express';
-import type { Config } from '../platform/config';
-import type { Db } from '../platform/db';
 import { NotFoundError } from '../platform/errors';
 import { localizedPath } from '../platform/i18n';
 import { parseOrThrow } from '../platform/parse';
 import { send } from '../platform/send';
-import type { Reference } from '../reference/types';
 import { isReleaseLabel } from '../releases/label';
 import { MapFileQuery, MapQuery, NoQuery, QUERY_ERRORS, ShapesQuery } from './params';
-import { createPublicSite, type PublicSiteOptions } from './site';
+import type { PublicSite } from './site';
 
 // Public pages, maps and downloads, all read from frozen releases. Mounted at / and /es by app.ts.
 // Data routes refuse unknown parameters (400); home, codebook and methodology take none and ignore any.
-
-export interface PublicDeps {
-  config: Config;
-  db: Db;
-  reference: Reference;
-  publicSite?: PublicSiteOptions;
-}
 
 // A path segment that cannot be a label is simply a page that does not exist.
 function labelParam(req: Request): string {
@@ -32,16 +22,8 @@ const MAP_FILES = [
   { path: '/map/field-offices', view: 'field_office' },
 ] as const;
 
-/** The public site's router. */
-export function publicRouter(deps: PublicDeps): Router {
-  const site = createPublicSite({
-    db: deps.db,
-    reference: deps.reference,
-    origin: deps.config.origin,
-    defaultThreshold: deps.config.DISCLOSURE_THRESHOLD,
-    // Tests publish releases while the app runs, so they read the list of releases every time.
-    options: { releaseListTtlMs: deps.config.NODE_ENV === 'test' ? 0 : 5000, ...deps.publicSite },
-  });
+/** The public site's router, over the site app.ts built once (site.ts). */
+export function publicRouter(site: PublicSite): Router {
   const router = Router();
 
   router.get('/', async (req, res) => send(req, res, site, await site.home(res.locals.lang)));
