@@ -83,7 +83,7 @@ export function createApp(deps: AppDeps, services: Services = composeServices(de
   const routers: Router[] = [
     // Before the public site's router: its /api/v1 catch-all would answer /api/v1/cases with a 404.
     casesRouter({ reference, casePages: services.casePages }),
-    publicRouter({ ...deps, publicSite: { ...deps.publicSite, frozen: frozen ?? false } }),
+    publicRouter(services.publicSite),
     intakeRouter({ config, reference, today, intake: services.intake, limits: services.intakeLimits }),
     accountsRouter({
       config,

@@ -22,7 +22,7 @@ import type { runBuild } from './releases/run-in-worker';
 import { createReleases } from './releases/service';
 import { createCasePages } from './cases/pages';
 import { createCases } from './cases/service';
-import type { PublicSiteOptions } from './public/site';
+import { createPublicSite, type PublicSiteOptions } from './public/site';
 import type { Reference } from './reference/types';
 
 // The composition root: every service, store, client and limiter of the app is built here, once, and
@@ -121,6 +121,9 @@ export function composeServices(deps: AppDeps) {
           ? undefined
           : createFrozenResponses({ maxBytes: (deps.publicSite?.cacheBytes ?? 64 * 1024 * 1024) / 4 })));
 
+  // The public site: one list of releases and one cache for every language's router.
+  const publicSite = createPublicSite({ ...deps, options: { ...deps.publicSite, frozen: frozen ?? false } });
+
   return {
     today,
     now,
@@ -135,6 +138,7 @@ export function composeServices(deps: AppDeps) {
     cases,
     casePages,
     frozen,
+    publicSite,
     clientKeyer,
     loginLimiter,
     /** Releases what the services hold open: the Redis connection (the database is the caller's). */

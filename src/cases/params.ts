@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BadRequestError, NotFoundError } from '../platform/errors';
+import { parseOrThrow, type ParseMessages } from '../platform/parse';
 import { codesOf } from '../reference/lookup';
 import type { Reference } from '../reference/types';
 import { UNKNOWN_OFFICE_KEY, type CaseFilter } from './types';
@@ -31,13 +32,14 @@ export const MapQuery = z
 export const MapFileQuery = z.object({ year: Filters.year, action: Filters.action }).strict();
 export const NoQuery = z.object({}).strict();
 
-/** Parses a query with one of the schemas above, or throws a 400 saying what was wrong. */
+const QUERY_ERRORS: ParseMessages = {
+  unknownKey: 'cases.errors.query_parameter',
+  badValue: 'cases.errors.query_value',
+};
+
+/** Parses a query with one of the schemas above (platform/parse.ts), or throws a 400 saying what was wrong. */
 export function parseCaseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
-  const parsed = schema.safeParse(query ?? {});
-  if (parsed.success) return parsed.data;
-  if (parsed.error.issues[0]?.code === 'unrecognized_keys')
-    throw new BadRequestError('cases.errors.query_parameter');
-  throw new BadRequestError('cases.errors.query_value');
+  return parseOrThrow(schema, query ?? {}, QUERY_ERRORS);
 }
 
 /** Checks filter values against the reference lists; a value no case could ever have is a 400. */

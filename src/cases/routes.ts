@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { send } from '../public/http';
+import { send } from '../platform/send';
 import type { Reference } from '../reference/types';
 import {
   caseIdParam,

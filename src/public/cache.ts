@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Request, Response } from 'express';
 import type { Reference } from '../reference/types';
-import type { ReleaseRecord } from '../releases/store';
+import type { ReleaseRecord } from '../releases/read';
 import { ROOT } from '../platform/paths';
 
 // Caching for the public site. Releases are frozen, so anything rendered from one can be kept and sent
@@ -100,11 +99,6 @@ export function buildFingerprint(reference: Reference): string {
 // Fingerprinted addresses never change what they hold, so they may be kept for a year.
 export const MAX_AGE = { latest: 300, pinned: 86400, static: 3600, fingerprinted: 31536000 } as const;
 
-export interface Freshness {
-  etag: string;
-  maxAge: number;
-}
-
 /**
  * The ETag of anything built from one release (or from none yet). The label names the release (labels
  * are unique and releases frozen), never its row id: an ETag says nothing the body does not, and the id
@@ -113,16 +107,4 @@ export interface Freshness {
 export function releaseTag(fingerprint: string, release: ReleaseRecord | undefined, variant = ''): string {
   const part = release ? release.label : 'none';
   return `"${fingerprint}-${part}${variant ? `-${variant}` : ''}"`;
-}
-
-/**
- * Sets ETag and Cache-Control and answers 304 when the client already holds this version. Returns true
- * when the response is finished.
- */
-export function answerIfFresh(req: Request, res: Response, freshness: Freshness): boolean {
-  res.set('ETag', freshness.etag);
-  res.set('Cache-Control', `public, max-age=${freshness.maxAge}`);
-  if (!req.fresh) return false;
-  res.status(304).end();
-  return true;
 }

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import type { ReleaseCell } from '../releases/audit';
-import { listReleases, loadReleaseCells, type ReleaseRecord } from '../releases/store';
+import { listReleases, loadReleaseCells, type ReleaseCell, type ReleaseRecord } from '../releases/read';
 import { TABLES } from '../releases/tables';
 
 // The releases the public site can show, read from the releases tables only (never from reports:

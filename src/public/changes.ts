@@ -1,4 +1,4 @@
-import type { ReleaseCell } from '../releases/audit';
+import type { ReleaseCell } from '../releases/read';
 import { TABLES, tableByName } from '../releases/tables';
 import type { ReleaseData } from './catalog';
 

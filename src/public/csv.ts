@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { LANGS } from '../platform/i18n';
 import { codeDefinition, codeLabel } from '../reference/names';
 import type { Reference } from '../reference/types';
-import type { ReleaseCell } from '../releases/audit';
+import type { ReleaseCell } from '../releases/read';
 import { tableByName } from '../releases/tables';
 import { allLanguages, type Labeler } from './labels';
 

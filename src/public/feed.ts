@@ -1,5 +1,5 @@
 import { LANGS, localizedPath, translate, type Lang } from '../platform/i18n';
-import type { ReleaseRecord } from '../releases/store';
+import type { ReleaseRecord } from '../releases/read';
 import { escapeXml } from './maps/svg';
 
 // An Atom feed of the releases (/data/releases.atom, /es/data/releases.atom), so people can follow new

@@ -1,5 +1,5 @@
-import type { ReleaseCell } from '../releases/audit';
-import type { ReleaseRecord } from '../releases/store';
+import type { ReleaseCell } from '../releases/read';
+import type { ReleaseRecord } from '../releases/read';
 import { TABLES, tableByName } from '../releases/tables';
 import { publicStatus } from './csv';
 import { allLanguages, type Labeler } from './labels';

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { DEFAULT_LANG, LANGS, localizedPath } from '../platform/i18n';
 import { TABLES } from '../releases/tables';
-import type { ReleaseRecord } from '../releases/store';
+import type { ReleaseRecord } from '../releases/read';
 import { LICENCE } from './datapackage';
 import { citation } from './release-view';
 

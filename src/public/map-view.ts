@@ -1,7 +1,7 @@
 import { BadRequestError } from '../platform/errors';
 import { translate, type Lang } from '../platform/i18n';
 import type { Reference } from '../reference/types';
-import type { ReleaseCell } from '../releases/audit';
+import type { ReleaseCell } from '../releases/read';
 import { UNKNOWN_OFFICE } from '../releases/tables';
 import type { ReleaseData } from './catalog';
 import type { Labeler } from './labels';

@@ -1,18 +1,16 @@
 import { z } from 'zod';
-import { BadRequestError } from '../platform/errors';
+import type { ParseMessages } from '../platform/parse';
+import { RELEASE_LABEL } from '../releases/label';
 
 // What the public data routes accept. Every schema is strict: the public can only select published
 // cells, so an unknown parameter or value is refused (400) rather than ignored, and a typo never
 // silently shows some other table.
 
-/** A release label as the releases table allows it (a check constraint there says the same). */
-export const LABEL = /^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$/;
-
 // Empty values count as absent, as a form's "any" option sends them.
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
-const label = z.string().regex(LABEL);
+const label = z.string().regex(RELEASE_LABEL);
 const view = z.enum(['state', 'field_office']);
 // Shapes only; whether the release holds that year or code is checked against the release itself.
 const year = z.string().regex(/^[0-9A-Za-z-]{1,16}$/);
@@ -57,13 +55,11 @@ export const ShapesQuery = z.object({ v: optional(z.string().regex(/^[0-9a-f]{12
 /** Routes that take no parameters at all. */
 export const NoQuery = z.object({}).strict();
 
-/** Parses a query with a route's schema, or throws a 400 whose message says what was wrong. */
-export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
-  const parsed = schema.safeParse(query ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  if (issue?.code === 'unrecognized_keys') throw new BadRequestError('public.errors.unknown_parameter');
-  if (issue?.code === 'custom' && issue.message.startsWith('public.'))
-    throw new BadRequestError(issue.message);
-  throw new BadRequestError('public.errors.bad_value');
-}
+/**
+ * What a refused query says (parse it with platform/parse.ts parseOrThrow): an unknown parameter, or a
+ * bad value; a refinement's own public.* key (public.errors.one_filter) says itself.
+ */
+export const QUERY_ERRORS: ParseMessages = {
+  unknownKey: 'public.errors.unknown_parameter',
+  badValue: 'public.errors.bad_value',
+};

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { localizedPath, longDate, translate, type Lang } from '../platform/i18n';
 import { TABLES } from '../releases/tables';
-import type { ReleaseRecord } from '../releases/store';
+import type { ReleaseRecord } from '../releases/read';
 import type { ReleaseData } from './catalog';
 import { barChart, columnChart, type Bar } from './charts';
 import { downloadName } from './csv';

@@ -1,48 +1,34 @@
 import { createHash } from 'node:crypto';
 import { NotFoundError } from '../platform/errors';
 import type { Lang } from '../platform/i18n';
+import type { FileResult, PageResult } from '../platform/send';
 import type { Reference } from '../reference/types';
-import type { ReleaseRecord } from '../releases/store';
-import { MAX_AGE, releaseTag, type Freshness } from './cache';
+import { MAX_AGE } from './cache';
 import type { ReleaseCatalog, ReleaseData } from './catalog';
 import { changesCsv, changesPageModel } from './changes-view';
-import { codebookCsv, downloadName } from './csv';
+import { codebookCsv } from './csv';
 import { dataPackageJson } from './datapackage';
 import { releasesFeed } from './feed';
+import { attachment } from './files';
+import { pageResult, type SiteFreshness } from './freshness';
 import type { Labeler } from './labels';
 import { toMapReference } from './map-view';
 import type { Boundaries } from './maps/boundaries';
 import { loadBoundaries } from './maps/prebuilt';
+import type { ReleaseResolver, Resolved } from './release-resolver';
 import { releaseHeader } from './release-view';
-import type { FileResult, PageResult } from './site';
 
 // What researchers' tools read beside the pages: each release's data package and codebook, the changes
 // since the previous release (page and CSV), the Atom feed of releases, and the map boundaries as
 // GeoJSON. All of it is built from frozen releases or fixed geometry, and cached like every public file.
-
-interface Resolved {
-  data: ReleaseData;
-  latest: ReleaseRecord;
-  pinned: boolean;
-}
 
 export interface ResearchDeps {
   reference: Reference;
   origin: string;
   labeler: Labeler;
   catalog: ReleaseCatalog;
-  fingerprint: string;
-  resolve(label: string): Promise<Resolved>;
-  freshnessOf(r: Resolved, variant: string, isPage?: boolean): Freshness;
-  page(
-    lang: Lang,
-    path: string,
-    query: string,
-    view: string,
-    titleKey: string,
-    freshness: Freshness,
-    build: PageResult['build'],
-  ): PageResult;
+  resolver: ReleaseResolver;
+  freshness: SiteFreshness;
 }
 
 export const BOUNDARY_FILES = {
@@ -55,7 +41,7 @@ const isBoundaryFile = (file: string): file is keyof typeof BOUNDARY_FILES =>
 
 /** Builds the research files' service over the public site's catalog and caches. */
 export function createResearch(deps: ResearchDeps) {
-  const { reference, origin, labeler, catalog } = deps;
+  const { reference, origin, labeler, catalog, resolver, freshness } = deps;
 
   // The boundaries as GeoJSON text, read once (prebuilt by maps:build) and kept as text: the parsed
   // coordinates would hold several times the memory. Each file's ETag is a hash of its bytes, so a
@@ -83,49 +69,49 @@ export function createResearch(deps: ResearchDeps) {
   }
 
   async function dataPackageFile(label: string): Promise<FileResult> {
-    const r = await deps.resolve(label);
+    const r = await resolver.resolve(label);
     const { record } = r.data;
     return {
       kind: 'file',
       type: 'application/json; charset=utf-8',
       key: `datapackage|${record.id}`,
-      freshness: deps.freshnessOf(r, 'datapackage'),
+      freshness: freshness.ofRelease(r, 'datapackage'),
       build: () => dataPackageJson(r.data, reference, origin),
     };
   }
 
   async function codebookFile(label: string): Promise<FileResult> {
-    const r = await deps.resolve(label);
+    const r = await resolver.resolve(label);
     return {
       kind: 'file',
       type: 'text/csv; charset=utf-8; header=present',
       key: 'codebook-csv',
-      freshness: deps.freshnessOf(r, 'codebook'),
-      disposition: `attachment; filename="${downloadName(r.data.record.label, 'codebook.csv')}"`,
+      freshness: freshness.ofRelease(r, 'codebook'),
+      disposition: attachment(r.data.record.label, 'codebook.csv'),
       build: () => codebookCsv(reference),
     };
   }
 
   async function changesFile(label: string): Promise<FileResult> {
-    const r = await deps.resolve(label);
+    const r = await resolver.resolve(label);
     const previous = await previousOf(r);
     const { record } = r.data;
     return {
       kind: 'file',
       type: 'text/csv; charset=utf-8; header=present',
       key: `changes-csv|${record.id}|${previous?.record.id ?? 0}`,
-      freshness: deps.freshnessOf(r, `changes-${previous?.record.label ?? 'none'}`),
-      disposition: `attachment; filename="${downloadName(record.label, 'changes.csv')}"`,
+      freshness: freshness.ofRelease(r, `changes-${previous?.record.label ?? 'none'}`),
+      disposition: attachment(record.label, 'changes.csv'),
       build: () => changesCsv(previous, r.data, labeler),
     };
   }
 
   async function changesPage(label: string, lang: Lang): Promise<PageResult> {
-    const r = await deps.resolve(label);
+    const r = await resolver.resolve(label);
     const previous = await previousOf(r);
     const path = `/data/releases/${label}/changes`;
-    const freshness = deps.freshnessOf(r, `changes-${previous?.record.label ?? 'none'}`, true);
-    return deps.page(lang, path, '', 'public/changes', 'public.changes.page_title', freshness, () => ({
+    const version = freshness.ofRelease(r, `changes-${previous?.record.label ?? 'none'}`, true);
+    return pageResult(lang, path, '', 'public/changes', 'public.changes.page_title', version, () => ({
       release: releaseHeader(r.data.record, lang, origin),
       ...changesPageModel(previous, r.data, labeler, lang),
     }));
@@ -137,10 +123,7 @@ export function createResearch(deps: ResearchDeps) {
       kind: 'file',
       type: 'application/atom+xml; charset=utf-8',
       key: `atom|${lang}|${list[0]?.id ?? 0}|${list.length}`,
-      freshness: {
-        etag: releaseTag(deps.fingerprint, list[0], `atom-${lang}-n${list.length}`),
-        maxAge: MAX_AGE.latest,
-      },
+      freshness: freshness.ofList(list, `atom-${lang}-`),
       build: () => releasesFeed(list, lang, origin),
     };
   }

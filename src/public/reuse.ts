@@ -1,4 +1,4 @@
-import type { ReleaseRecord } from '../releases/store';
+import type { ReleaseRecord } from '../releases/read';
 import { downloadName } from './csv';
 
 // The "How to cite and reuse" section of a release page: the machine-readable addresses and two-line

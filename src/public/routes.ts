@@ -1,27 +1,19 @@
 import { Router, type Request } from 'express';
-import type { Config } from '../platform/config';
-import type { Db } from '../platform/db';
 import { NotFoundError } from '../platform/errors';
 import { localizedPath } from '../platform/i18n';
-import type { Reference } from '../reference/types';
-import { send } from './http';
-import { LABEL, MapFileQuery, MapQuery, NoQuery, parseQuery, ShapesQuery } from './params';
-import { createPublicSite, type PublicSiteOptions } from './site';
+import { parseOrThrow } from '../platform/parse';
+import { send } from '../platform/send';
+import { isReleaseLabel } from '../releases/label';
+import { MapFileQuery, MapQuery, NoQuery, QUERY_ERRORS, ShapesQuery } from './params';
+import type { PublicSite } from './site';
 
 // Public pages, maps and downloads, all read from frozen releases. Mounted at / and /es by app.ts.
 // Data routes refuse unknown parameters (400); home, codebook and methodology take none and ignore any.
 
-export interface PublicDeps {
-  config: Config;
-  db: Db;
-  reference: Reference;
-  publicSite?: PublicSiteOptions;
-}
-
 // A path segment that cannot be a label is simply a page that does not exist.
 function labelParam(req: Request): string {
   const label = String(req.params.label);
-  if (!LABEL.test(label)) throw new NotFoundError('public.errors.release_not_found');
+  if (!isReleaseLabel(label)) throw new NotFoundError('public.errors.release_not_found');
   return label;
 }
 
@@ -30,63 +22,55 @@ const MAP_FILES = [
   { path: '/map/field-offices', view: 'field_office' },
 ] as const;
 
-/** The public site's router. */
-export function publicRouter(deps: PublicDeps): Router {
-  const site = createPublicSite({
-    db: deps.db,
-    reference: deps.reference,
-    origin: deps.config.origin,
-    defaultThreshold: deps.config.DISCLOSURE_THRESHOLD,
-    // Tests publish releases while the app runs, so they read the list of releases every time.
-    options: { releaseListTtlMs: deps.config.NODE_ENV === 'test' ? 0 : 5000, ...deps.publicSite },
-  });
+/** The public site's router, over the site app.ts built once (site.ts). */
+export function publicRouter(site: PublicSite): Router {
   const router = Router();
 
   router.get('/', async (req, res) => send(req, res, site, await site.home(res.locals.lang)));
 
   router.get('/map', async (req, res) => {
-    const query = parseQuery(MapQuery, req.query);
+    const query = parseOrThrow(MapQuery, req.query, QUERY_ERRORS);
     // The form's single filter select arrives as filter=year:2024; answer with the canonical address.
     if (query.filter) return res.redirect(303, localizedPath(res.locals.lang, site.mapFormTarget(query)));
     await send(req, res, site, await site.map(query, res.locals.lang));
   });
 
   router.get('/map/shapes.svg', async (req, res) => {
-    await send(req, res, site, site.shapes(parseQuery(ShapesQuery, req.query).v));
+    await send(req, res, site, site.shapes(parseOrThrow(ShapesQuery, req.query, QUERY_ERRORS).v));
   });
 
   for (const { path, view } of MAP_FILES) {
     for (const format of ['svg', 'png'] as const) {
       router.get(`${path}.${format}`, async (req, res) => {
-        const query = parseQuery(MapFileQuery, req.query);
+        const query = parseOrThrow(MapFileQuery, req.query, QUERY_ERRORS);
         await send(req, res, site, await site.mapFile(query, view, format, res.locals.lang));
       });
     }
   }
 
   router.get('/data', async (req, res) => {
-    parseQuery(NoQuery, req.query);
+    parseOrThrow(NoQuery, req.query, QUERY_ERRORS);
     await send(req, res, site, await site.releasePage(undefined, res.locals.lang));
   });
 
   router.get('/data/releases', async (req, res) => {
-    parseQuery(NoQuery, req.query);
+    parseOrThrow(NoQuery, req.query, QUERY_ERRORS);
     await send(req, res, site, await site.releaseList(res.locals.lang));
   });
 
   // Follow new releases in a feed reader: the feed in the page's language, linking every language.
   router.get('/data/releases.atom', async (req, res) => {
-    parseQuery(NoQuery, req.query);
+    parseOrThrow(NoQuery, req.query, QUERY_ERRORS);
     await send(req, res, site, await site.feed(res.locals.lang));
   });
 
   router.get('/data/releases/:label', async (req, res) => {
-    parseQuery(NoQuery, req.query);
+    parseOrThrow(NoQuery, req.query, QUERY_ERRORS);
     await send(req, res, site, await site.releasePage(labelParam(req), res.locals.lang));
   });
 
   router.get('/data/releases/:label/changes', async (req, res) => {
-    parseQuery(NoQuery, req.query);
+    parseOrThrow(NoQuery, req.query, QUERY_ERRORS);
     await send(req, res, site, await site.changesPage(labelParam(req), res.locals.lang));
   });
 
@@ -98,28 +82,28 @@ export function publicRouter(deps: PublicDeps): Router {
   } as const;
   for (const [file, build] of Object.entries(RESEARCH_FILES)) {
     router.get(`/data/releases/:label/${file}`, async (req, res) => {
-      parseQuery(NoQuery, req.query);
+      parseOrThrow(NoQuery, req.query, QUERY_ERRORS);
       await send(req, res, site, await build(labelParam(req)));
     });
   }
 
   router.get('/data/boundaries/:file', async (req, res) => {
-    parseQuery(NoQuery, req.query);
+    parseOrThrow(NoQuery, req.query, QUERY_ERRORS);
     await send(req, res, site, site.boundaryFile(String(req.params.file)));
   });
 
   router.get('/data/releases/:label/:file', async (req, res) => {
-    parseQuery(NoQuery, req.query);
+    parseOrThrow(NoQuery, req.query, QUERY_ERRORS);
     await send(req, res, site, await site.releaseFile(labelParam(req), String(req.params.file)));
   });
 
   router.get('/api/v1/releases', async (req, res) => {
-    parseQuery(NoQuery, req.query);
+    parseOrThrow(NoQuery, req.query, QUERY_ERRORS);
     await send(req, res, site, await site.apiReleases());
   });
 
   router.get('/api/v1/releases/:label/tables/:table', async (req, res) => {
-    parseQuery(NoQuery, req.query);
+    parseOrThrow(NoQuery, req.query, QUERY_ERRORS);
     await send(req, res, site, await site.apiTable(labelParam(req), String(req.params.table)));
   });
 

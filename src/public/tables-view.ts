@@ -1,5 +1,5 @@
 import { translate, type Lang } from '../platform/i18n';
-import type { ReleaseCell } from '../releases/audit';
+import type { ReleaseCell } from '../releases/read';
 import { tableByName, type Dimension } from '../releases/tables';
 import type { Labeler } from './labels';
 import { formatCount } from './maps/format';

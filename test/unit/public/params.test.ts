@@ -1,6 +1,12 @@
 import fc from 'fast-check';
+import type { z } from 'zod';
 import { AppError } from '../../../src/platform/errors';
-import { MapFileQuery, MapQuery, NoQuery, parseQuery } from '../../../src/public/params';
+import { parseOrThrow } from '../../../src/platform/parse';
+import { MapFileQuery, MapQuery, NoQuery, QUERY_ERRORS } from '../../../src/public/params';
+
+// How the public routes parse a query: parseOrThrow with the public site's messages.
+const parseQuery = <S extends z.ZodType>(schema: S, query: unknown): z.infer<S> =>
+  parseOrThrow(schema, query, QUERY_ERRORS);
 
 function status(fn: () => unknown): number {
   try {
@@ -12,7 +18,7 @@ function status(fn: () => unknown): number {
   }
 }
 
-describe('parseQuery(MapQuery)', () => {
+describe('parseOrThrow(MapQuery, query, QUERY_ERRORS)', () => {
   it('accepts the documented parameters', () => {
     expect(parseQuery(MapQuery, { release: '2026-Q3', view: 'field_office', year: '2024' })).toEqual({
       release: '2026-Q3',

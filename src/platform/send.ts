@@ -1,55 +1,71 @@
-import { promisify } from 'node:util';
-import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Request, Response } from 'express';
-import { preferredEncoding, type Encoding, type FrozenResponses } from '../platform/frozen';
-import { languageLinks } from '../platform/i18n';
-import { answerIfFresh, type Freshness } from './cache';
-import type { FileResult, PageResult, PublicSite } from './site';
+import { toBody, type Body } from './body';
+import { preferredEncoding, type Encoding, type FrozenResponses } from './frozen';
+import { languageLinks } from './i18n';
 
-// Turns the public site's results into responses: 304 when the client holds the version, otherwise the
-// cached bytes, rendering or building them only on the first request for this version. Text is kept
-// compressed too, in brotli and gzip, and sent so when the client accepts it: the inline map is most of
-// a page. (No BREACH risk: these responses hold no secret, no token and nothing from the request.)
+// Sends the cacheable answers of the public site and the public record: 304 when the client holds the
+// version, otherwise the cached bytes, rendering or building them only on the first request for this
+// version, in the best encoding the client accepts. Capabilities describe what to send as a PageResult
+// or a FileResult; this turns it into HTTP.
 
-/** A response body as cached: the bytes, and their compressed forms when compressing is worth it. */
-export interface Body {
-  raw: Buffer;
-  gzip?: Buffer;
-  br?: Buffer;
+/** The version of a response: its strong ETag, and how long browsers and proxies may keep it. */
+export interface Freshness {
+  etag: string;
+  maxAge: number;
 }
 
-const gzipAsync = promisify(gzip);
-const brotliAsync = promisify(brotliCompress);
-
-// Brotli's best quality costs ~1 ms per KB, paid once per release and page, and off the event loop
-// (zlib runs in libuv's thread pool); past a quarter megabyte a middling quality is nearly as small.
-const brotliQuality = (bytes: number): number => (bytes <= 256 * 1024 ? 11 : 6);
-
-/** Wraps content for the cache, compressing text once here rather than on every request. */
-export async function toBody(content: string | Uint8Array, text: boolean): Promise<Body> {
-  const raw =
-    typeof content === 'string'
-      ? Buffer.from(content, 'utf8')
-      : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
-  if (!text || raw.byteLength <= 1024) return { raw };
-  const [gz, br] = await Promise.all([
-    gzipAsync(raw, { level: 9 }),
-    brotliAsync(raw, {
-      params: {
-        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-        [constants.BROTLI_PARAM_QUALITY]: brotliQuality(raw.byteLength),
-        [constants.BROTLI_PARAM_SIZE_HINT]: raw.byteLength,
-        // A window no larger than the body: the default 16 MB one is memory taken for nothing.
-        [constants.BROTLI_PARAM_LGWIN]: Math.min(24, Math.max(16, Math.ceil(Math.log2(raw.byteLength)))),
-      },
-    }),
-  ]);
-  return { raw, gzip: gz, br };
+/** A page to render with a template, cached whole per language, address and version. */
+export interface PageResult {
+  kind: 'page';
+  view: string;
+  titleKey: string;
+  key: string;
+  /** The canonical query string ('' or '?…'), for the cache key and the link to the other language. */
+  query: string;
+  freshness: Freshness;
+  build(): object | Promise<object>;
 }
 
-/** Cache size of a body: every encoding is kept. */
-export function bodySize(body: Body): number {
-  return body.raw.byteLength + (body.gzip?.byteLength ?? 0) + (body.br?.byteLength ?? 0);
+/** A file (CSV, ZIP, JSON, SVG, PNG), cached as bytes. */
+export interface FileResult {
+  kind: 'file';
+  type: string;
+  key: string;
+  freshness: Freshness;
+  /** attachment (downloads) or inline (images), with the file name. */
+  disposition?: string;
+  /** Images journalists embed on other sites may be loaded cross-origin. */
+  embeddable?: boolean;
+  build(): string | Uint8Array | Promise<string | Uint8Array>;
+}
+
+/** A cache of built bodies that builds each one once (public/cache.ts ByteLru is one). */
+export interface BodyCache {
+  get(key: string): Body | undefined;
+  getOrBuild(key: string, build: () => Promise<Body>): Promise<Body>;
+}
+
+/**
+ * Where built bodies are kept: a capability's page and file caches; with `frozen`, responses are also
+ * kept whole for the app's first middleware (only for answers that depend on the address and the
+ * releases alone).
+ */
+export interface BodyCaches {
+  pages: BodyCache;
+  files: BodyCache;
+  frozen?: FrozenResponses;
+}
+
+/**
+ * Sets ETag and Cache-Control and answers 304 when the client already holds this version. Returns true
+ * when the response is finished.
+ */
+export function answerIfFresh(req: Request, res: Response, freshness: Freshness): boolean {
+  res.set('ETag', freshness.etag);
+  res.set('Cache-Control', `public, max-age=${freshness.maxAge}`);
+  if (!req.fresh) return false;
+  res.status(304).end();
+  return true;
 }
 
 function render(res: Response, view: string, data: object): Promise<string> {
@@ -92,13 +108,6 @@ function sendBody(
     frozen?.remember(req, res, wanted, compressed);
   });
 }
-
-/**
- * Where built bodies are kept: the public site's caches, or another capability's of the same shape; with
- * `frozen`, responses are also kept whole for the app's first middleware (only for answers that depend
- * on the address and the releases alone).
- */
-export type BodyCaches = Pick<PublicSite, 'pages' | 'files'> & { frozen?: FrozenResponses };
 
 /**
  * The address a page is known by: its route's pattern with the parameters filled in, under the language
@@ -160,7 +169,7 @@ async function sendFile(req: Request, res: Response, site: BodyCaches, result: F
   );
 }
 
-/** Sends a page or a file from the public site, honouring If-None-Match and Accept-Encoding. */
+/** Sends a page or a file, honouring If-None-Match and Accept-Encoding. */
 export function send(
   req: Request,
   res: Response,
