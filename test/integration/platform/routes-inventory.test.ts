@@ -155,7 +155,7 @@ const key = (method: string, path: string) => `${method} ${path}`;
 
 let database: TestDatabase;
 let testApp: TestApp;
-/** Plausible values for each route's parameters: things that exist. */
+/** Plausible values for each route's parameters: things that exist (a job id only has the right shape). */
 let plausible: Record<string, string>;
 
 beforeAll(async () => {
