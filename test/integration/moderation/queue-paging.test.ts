@@ -1,7 +1,6 @@
-import { insertReports } from '../../../src/reports/store';
 import { buildTestApp, type TestApp } from '../../support/app';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
-import { buildReport } from '../../support/factories';
+import { buildReport, insertTestReports } from '../../support/factories';
 import { createModerator, signIn } from '../../support/desk';
 
 // Issue 16, item 1: the queue at working volume. Keyset pages of 50, oldest first; another moderator's
@@ -27,7 +26,7 @@ beforeAll(async () => {
       status: index % 7 === 0 ? 'needs_info' : 'pending',
     }),
   );
-  await insertReports(database.db, reports);
+  await insertTestReports(database.db, reports);
   inserted = reports
     .map((report) => ({ id: report.id!, state: report.state, status: report.status!, on: report.receivedOn }))
     .sort((a, b) => (a.on === b.on ? (a.id < b.id ? -1 : 1) : a.on < b.on ? -1 : 1));
