@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import { hasChromium, useBrowserApp } from '../support/browser';
-import { buildReport, createModerator, insertReport, totpCode } from '../support/desk';
+import { buildReport, insertReport } from '../support/factories';
+import { createModerator, totpCode } from '../support/desk';
 import { describeNeeding } from '../support/requirements';
 
 // A moderator's laptop browser: sign in with a password and a TOTP code computed here, approve a report
@@ -16,8 +17,8 @@ describeWithChromium('the moderation desk in Chromium', () => {
 
   it('signs in with a TOTP code, approves a report from the queue and sees it leave', async () => {
     const admin = await createModerator(fixture.database.db, 'admin');
-    const keep = await insertReport(fixture.database.db, await buildReport({ receivedOn: '2026-01-01' }));
-    const approve = await insertReport(fixture.database.db, await buildReport({ receivedOn: '2026-01-02' }));
+    const keep = await insertReport(fixture.database.db, buildReport({ receivedOn: '2026-01-01' }));
+    const approve = await insertReport(fixture.database.db, buildReport({ receivedOn: '2026-01-02' }));
     const context = await fixture.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     const external: string[] = [];
@@ -77,7 +78,7 @@ describeWithChromium('the moderation desk in Chromium', () => {
     for (let day = 0; day < 52; day += 1) {
       await insertReport(
         db,
-        await buildReport({
+        buildReport({
           receivedOn: `2026-02-${String(1 + (day % 28)).padStart(2, '0')}`,
           incidentMonth: '2025-01-01',
         }),
@@ -85,11 +86,11 @@ describeWithChromium('the moderation desk in Chromium', () => {
     }
     const original = await insertReport(
       db,
-      await buildReport({ status: 'approved', decisionOn: '2026-03-02', incidentMonth: '2026-05-01' }),
+      buildReport({ status: 'approved', decisionOn: '2026-03-02', incidentMonth: '2026-05-01' }),
     );
     const later = await insertReport(
       db,
-      await buildReport({ receivedOn: '2026-03-30', incidentMonth: '2026-06-01' }),
+      buildReport({ receivedOn: '2026-03-30', incidentMonth: '2026-06-01' }),
     );
     const context = await fixture.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

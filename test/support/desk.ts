@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import { Secret, TOTP } from 'otpauth';
 import request from 'supertest';
@@ -6,12 +5,9 @@ import { TEST_ARGON2 } from '../../src/accounts/keys';
 import { createAccounts } from '../../src/accounts/service';
 import type { Role } from '../../src/accounts/types';
 import type { Db } from '../../src/platform/db';
-import { seal } from '../../src/reports/seal';
-import { insertReports } from '../../src/reports/store';
-import type { NewReport } from '../../src/reports/types';
 
 // Helpers for the desk's tests: accounts made through the real service, sign-in through the real pages
-// with a TOTP code computed here, and reports built with sensible defaults.
+// with a TOTP code computed here. Reports come from factories.ts, the one report factory.
 
 export const TEST_SESSION_SECRET = Buffer.alloc(32, 2);
 export const FIXED_TODAY = new Date('2026-11-27T00:00:00Z');
@@ -98,33 +94,6 @@ export async function signIn(
     .send({ _csrf: csrfFrom(codePage.text), code: totpCode(secret) })
     .expect(303);
   return agent;
-}
-
-/** A report ready to insert, pending by default, with a narrative sealed to `deskPublicKey` if given. */
-export async function buildReport(
-  overrides: Partial<NewReport> = {},
-  narrative?: { text: string; deskPublicKey: Uint8Array },
-): Promise<NewReport> {
-  return {
-    id: randomUUID(),
-    status: 'pending',
-    state: 'VT',
-    fieldOffice: 'BOS',
-    incidentMonth: '2026-01-01',
-    targetRole: 'organizer',
-    actionTypes: ['surveillance'],
-    activismTypes: ['organizing'],
-    evidenceTypes: ['court_record'],
-    consentToCount: true,
-    receivedOn: '2026-02-03',
-    narrativeSealed: narrative ? await seal(narrative.text, narrative.deskPublicKey) : null,
-    ...overrides,
-  };
-}
-
-export async function insertReport(db: Db, report: NewReport): Promise<string> {
-  const { ids } = await insertReports(db, [report]);
-  return ids[0]!;
 }
 
 /** The newest desk public key (created with the first admin). */

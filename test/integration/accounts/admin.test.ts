@@ -1,12 +1,11 @@
 import request from 'supertest';
 import { buildTestApp, type TestApp } from '../../support/app';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { buildReport, insertReport, sealNarrative } from '../../support/factories';
 import {
-  buildReport,
   createModerator,
   csrfFrom,
   deskPublicKey,
-  insertReport,
   signIn,
   testAccounts,
   totpCode,
@@ -93,7 +92,9 @@ describe('POST /moderate/admin/moderators', () => {
   it('adds a moderator with a one-time password, wraps the desk key for them, and the newcomer reads narratives after changing it', async () => {
     const narrativeId = await insertReport(
       database.db,
-      await buildReport({}, { text: 'shared desk canary', deskPublicKey: await deskPublicKey(database.db) }),
+      buildReport({
+        narrativeSealed: await sealNarrative('shared desk canary', await deskPublicKey(database.db)),
+      }),
     );
     const response = await agent
       .post('/moderate/admin/moderators')
@@ -221,7 +222,9 @@ describe('managing accounts', () => {
   it('lists accounts and the audit log in both languages, without report content', async () => {
     const id = await insertReport(
       database.db,
-      await buildReport({}, { text: 'audit canary text', deskPublicKey: await deskPublicKey(database.db) }),
+      buildReport({
+        narrativeSealed: await sealNarrative('audit canary text', await deskPublicKey(database.db)),
+      }),
     );
     await agent.get(`/moderate/reports/${id}`).expect(200);
     const english = await agent.get('/moderate/admin/audit').expect(200);

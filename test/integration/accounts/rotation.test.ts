@@ -6,11 +6,10 @@ import { insertStagedUnderKey } from '../../../src/intake/staged-store';
 import { generateDeskKeyPair, open, type DeskKeyPair } from '../../../src/reports/seal';
 import { createDeskRotation } from '../../../src/accounts/rotation';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { buildReport, insertReport, sealNarrative } from '../../support/factories';
 import {
-  buildReport,
   createModerator,
   csrfFrom,
-  insertReport,
   FIXED_TODAY,
   signIn,
   TEST_SESSION_SECRET,
@@ -121,7 +120,9 @@ describe('offboarding with a desk key rotation', () => {
     await fileReport('Staged, not moved, when the key is rotated.');
     const seededId = await insertReport(
       db(),
-      await buildReport({}, { text: 'Seeded without a key id.', deskPublicKey: oldDesk.pair.publicKey }),
+      buildReport({
+        narrativeSealed: await sealNarrative('Seeded without a key id.', oldDesk.pair.publicKey),
+      }),
     );
     expect((await db()('reports').where({ id: seededId }).first()).narrative_key_id).toBeNull();
 

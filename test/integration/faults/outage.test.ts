@@ -182,9 +182,13 @@ function reporters(workers: number, stop: () => boolean): Promise<Attempt[]> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits for progress; fails, rather than carrying on as if it had come, when it does not within the time. */
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
   const started = performance.now();
-  while (!condition() && performance.now() - started < timeoutMs) await sleep(50);
+  while (!condition()) {
+    if (performance.now() - started >= timeoutMs) throw new Error(`no progress within ${timeoutMs} ms`);
+    await sleep(50);
+  }
 }
 
 describeOnServer('a database outage while reports are being sent', () => {

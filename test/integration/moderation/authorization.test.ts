@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { buildTestApp, type TestApp } from '../../support/app';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
-import { buildReport, createModerator, csrfFrom, insertReport, signIn } from '../../support/desk';
+import { buildReport, insertReport } from '../../support/factories';
+import { createModerator, csrfFrom, signIn } from '../../support/desk';
 
 let database: TestDatabase;
 let testApp: TestApp;
@@ -12,7 +13,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   testApp = await buildTestApp(database.db);
   await createModerator(database.db, 'admin');
-  reportId = await insertReport(database.db, await buildReport());
+  reportId = await insertReport(database.db, buildReport());
 });
 afterAll(() => database.destroy());
 

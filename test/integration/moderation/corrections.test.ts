@@ -1,6 +1,7 @@
 import { buildTestApp, type TestApp } from '../../support/app';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
-import { buildReport, createModerator, csrfFrom, insertReport, signIn } from '../../support/desk';
+import { buildReport, insertReport } from '../../support/factories';
+import { createModerator, csrfFrom, signIn } from '../../support/desk';
 
 // Issue 16, item 3: a decided report can be corrected until the next release's cutoff, never after (a
 // report counted in a published release stays as it was), and every correction is audited.
@@ -22,9 +23,9 @@ beforeAll(async () => {
     .insert({ label: '2026-Q2', cutoff: '2026-06-30', threshold: 11, published_on: '2026-07-05' });
   const decided = (decisionOn: string, status: 'approved' | 'rejected' = 'approved') =>
     buildReport({ status, decisionOn, decisionReason: status === 'rejected' ? 'spam' : null });
-  counted = await insertReport(database.db, await decided('2026-06-30'));
-  open = await insertReport(database.db, await decided('2026-07-10'));
-  rejected = await insertReport(database.db, await decided('2026-08-01', 'rejected'));
+  counted = await insertReport(database.db, decided('2026-06-30'));
+  open = await insertReport(database.db, decided('2026-07-10'));
+  rejected = await insertReport(database.db, decided('2026-08-01', 'rejected'));
 });
 afterAll(() => database.destroy());
 

@@ -6,14 +6,8 @@ import { seal } from '../../../src/reports/seal';
 import { insertReportMessage } from '../../../src/reports/store';
 import { buildTestApp, type TestApp } from '../../support/app';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
-import {
-  buildReport,
-  createModerator,
-  csrfFrom,
-  deskPublicKey,
-  insertReport,
-  signIn,
-} from '../../support/desk';
+import { buildReport, insertReport, sealNarrative } from '../../support/factories';
+import { createModerator, csrfFrom, deskPublicKey, signIn } from '../../support/desk';
 
 let database: TestDatabase;
 let testApp: TestApp;
@@ -45,15 +39,15 @@ describe('GET /moderate (the queue)', () => {
   it('lists pending and needs_info reports oldest first, and filters by status, state and office', async () => {
     const older = await insertReport(
       database.db,
-      await buildReport({ receivedOn: '2026-01-05', state: 'GA', fieldOffice: 'ATL' }),
+      buildReport({ receivedOn: '2026-01-05', state: 'GA', fieldOffice: 'ATL' }),
     );
     const newer = await insertReport(
       database.db,
-      await buildReport({ receivedOn: '2026-03-05', state: 'GA', fieldOffice: 'ATL', status: 'needs_info' }),
+      buildReport({ receivedOn: '2026-03-05', state: 'GA', fieldOffice: 'ATL', status: 'needs_info' }),
     );
     const approved = await insertReport(
       database.db,
-      await buildReport({
+      buildReport({
         receivedOn: '2026-01-01',
         state: 'GA',
         fieldOffice: 'ATL',
@@ -81,7 +75,7 @@ describe('GET /moderate/reports/:id', () => {
     const key = await deskPublicKey(database.db);
     const id = await insertReport(
       database.db,
-      await buildReport({}, { text: 'They followed me after the vigil.', deskPublicKey: key }),
+      buildReport({ narrativeSealed: await sealNarrative('They followed me after the vigil.', key) }),
     );
     await database.db.transaction((trx) =>
       insertReportMessage(trx, {
@@ -108,11 +102,11 @@ describe('GET /moderate/reports/:id', () => {
   it('answers 404, not data, for decided reports, a random UUID and a malformed id', async () => {
     const approved = await insertReport(
       database.db,
-      await buildReport({ status: 'approved', decisionOn: '2026-02-01' }),
+      buildReport({ status: 'approved', decisionOn: '2026-02-01' }),
     );
     const rejected = await insertReport(
       database.db,
-      await buildReport({ status: 'rejected', decisionReason: 'spam', decisionOn: '2026-02-01' }),
+      buildReport({ status: 'rejected', decisionReason: 'spam', decisionOn: '2026-02-01' }),
     );
     for (const path of [
       `/moderate/reports/${approved}`,
@@ -128,7 +122,7 @@ describe('GET /moderate/reports/:id', () => {
 
 describe('decisions', () => {
   it('approves with a decision date from deps.today and an audit row', async () => {
-    const id = await insertReport(database.db, await buildReport());
+    const id = await insertReport(database.db, buildReport());
     const form = await formOf(`/moderate/reports/${id}`);
     await agent
       .post(`/moderate/reports/${id}/approve`)
@@ -146,7 +140,7 @@ describe('decisions', () => {
   });
 
   it('rejects with a reason, and refuses an unknown reason with 400', async () => {
-    const id = await insertReport(database.db, await buildReport());
+    const id = await insertReport(database.db, buildReport());
     const form = await formOf(`/moderate/reports/${id}`);
     await agent
       .post(`/moderate/reports/${id}/reject`)
@@ -168,9 +162,9 @@ describe('decisions', () => {
   it('marks a duplicate of another report, refusing itself and unknown ids', async () => {
     const original = await insertReport(
       database.db,
-      await buildReport({ status: 'approved', decisionOn: '2026-02-01' }),
+      buildReport({ status: 'approved', decisionOn: '2026-02-01' }),
     );
-    const id = await insertReport(database.db, await buildReport());
+    const id = await insertReport(database.db, buildReport());
     const form = await formOf(`/moderate/reports/${id}`);
     const self = await agent
       .post(`/moderate/reports/${id}/duplicate`)
@@ -193,7 +187,7 @@ describe('decisions', () => {
   });
 
   it('corrects coded fields, audited by field name only', async () => {
-    const id = await insertReport(database.db, await buildReport());
+    const id = await insertReport(database.db, buildReport());
     const form = await formOf(`/moderate/reports/${id}`);
     await agent
       .post(`/moderate/reports/${id}/codes`)
@@ -229,7 +223,7 @@ describe('decisions', () => {
   });
 
   it('refuses a field office that does not cover the state with 422 and keeps the report', async () => {
-    const id = await insertReport(database.db, await buildReport());
+    const id = await insertReport(database.db, buildReport());
     const form = await formOf(`/es/moderate/reports/${id}`);
     const response = await agent
       .post(`/es/moderate/reports/${id}/codes`)
@@ -247,7 +241,7 @@ describe('decisions', () => {
     ['1999-12', 'Enter a month as YYYY-MM, between January 2000 and this month.'],
     ['2026-12', 'Enter a month as YYYY-MM, between January 2000 and this month.'],
   ])('refuses incident month %s, as intake does, with 422 and keeps the report', async (month, message) => {
-    const id = await insertReport(database.db, await buildReport());
+    const id = await insertReport(database.db, buildReport());
     const form = await formOf(`/moderate/reports/${id}`);
     const response = await agent
       .post(`/moderate/reports/${id}/codes`)
@@ -261,7 +255,7 @@ describe('decisions', () => {
   });
 
   it('asks the reporter a question sealed to the receipt key, moving the report to needs_info', async () => {
-    const id = await insertReport(database.db, await buildReport());
+    const id = await insertReport(database.db, buildReport());
     await database.db('receipts').insert({
       hash: Buffer.alloc(32, 7),
       report_id: id,
@@ -281,7 +275,7 @@ describe('decisions', () => {
   });
 
   it('gives the stale form 409 with the current state, never overwriting the other edit', async () => {
-    const id = await insertReport(database.db, await buildReport());
+    const id = await insertReport(database.db, buildReport());
     const stale = await formOf(`/moderate/reports/${id}`);
     await agent
       .post(`/moderate/reports/${id}/codes`)
@@ -303,8 +297,8 @@ describe('decisions', () => {
   });
 
   it('approves a batch from the queue, all or none', async () => {
-    const first = await insertReport(database.db, await buildReport({ state: 'OR', fieldOffice: 'SEA' }));
-    const second = await insertReport(database.db, await buildReport({ state: 'OR', fieldOffice: 'SEA' }));
+    const first = await insertReport(database.db, buildReport({ state: 'OR', fieldOffice: 'SEA' }));
+    const second = await insertReport(database.db, buildReport({ state: 'OR', fieldOffice: 'SEA' }));
     const queue = await agent.get('/moderate?state=OR').expect(200);
     const csrf = csrfFrom(queue.text);
     await database.db('reports').where({ id: second }).update({ version: 5 });
@@ -325,7 +319,7 @@ describe('decisions', () => {
   });
 
   it('answers a forged batch with 400, never a 500, and approves nothing (property)', async () => {
-    const target = await insertReport(database.db, await buildReport({ state: 'OR', fieldOffice: 'SEA' }));
+    const target = await insertReport(database.db, buildReport({ state: 'OR', fieldOffice: 'SEA' }));
     const csrf = csrfFrom((await agent.get('/moderate?state=OR').expect(200)).text);
     const forged = fc.oneof(
       // Shapes that pass a loose "36 characters, colon, digits" check but are no uuid or int4.
@@ -358,7 +352,7 @@ describe('promise 5: the desk key', () => {
     const key = await deskPublicKey(database.db);
     const id = await insertReport(
       database.db,
-      await buildReport({}, { text: 'secret narrative canary', deskPublicKey: key }),
+      buildReport({ narrativeSealed: await sealNarrative('secret narrative canary', key) }),
     );
     await agent.get(`/moderate/reports/${id}`).expect(200);
     // Everything an attacker who seized the server would hold: every table, and SESSION_SECRET.
@@ -394,7 +388,7 @@ describe('promise 5: the desk key', () => {
     const key = await deskPublicKey(database.db);
     const id = await insertReport(
       database.db,
-      await buildReport({}, { text: 'locked canary', deskPublicKey: key }),
+      buildReport({ narrativeSealed: await sealNarrative('locked canary', key) }),
     );
     const latecomer = await createModerator(database.db, 'moderator');
     const theirs = await signIn(testApp.app, database.db, latecomer);

@@ -1,13 +1,7 @@
 import { buildTestApp, type TestApp } from '../../support/app';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
-import {
-  buildReport,
-  createModerator,
-  csrfFrom,
-  deskPublicKey,
-  insertReport,
-  signIn,
-} from '../../support/desk';
+import { buildReport, insertReport, sealNarrative } from '../../support/factories';
+import { createModerator, csrfFrom, deskPublicKey, signIn } from '../../support/desk';
 import type { NewReport } from '../../../src/reports/types';
 
 // Issue 16, item 2: on a report's page, the reports that may be the same incident (same state, same
@@ -31,10 +25,13 @@ async function add(overrides: Partial<NewReport>, narrative?: string): Promise<s
   const key = await deskPublicKey(database.db);
   return insertReport(
     database.db,
-    await buildReport(
-      { state: 'VT', fieldOffice: 'BOS', incidentMonth: '2026-03-01', ...overrides },
-      narrative ? { text: narrative, deskPublicKey: key } : undefined,
-    ),
+    buildReport({
+      state: 'VT',
+      fieldOffice: 'BOS',
+      incidentMonth: '2026-03-01',
+      ...(narrative ? { narrativeSealed: await sealNarrative(narrative, key) } : {}),
+      ...overrides,
+    }),
   );
 }
 

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { buildTestApp, type TestApp } from '../../support/app';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
-import { buildReport, createModerator, insertReport, signIn } from '../../support/desk';
+import { buildReport, insertReport } from '../../support/factories';
+import { createModerator, signIn } from '../../support/desk';
 
 // Issue 16, item 5: the desk's own numbers (queue length, oldest wait in days, decisions per week), for
 // signed-in moderators only. Today is Friday 2026-11-27 in the test app; weeks start on Monday.
@@ -12,8 +13,8 @@ let testApp: TestApp;
 beforeAll(async () => {
   database = await createTestDatabase();
   testApp = await buildTestApp(database.db);
-  const add = async (overrides: Parameters<typeof buildReport>[0]) =>
-    insertReport(database.db, await buildReport(overrides));
+  const add = (overrides: Parameters<typeof buildReport>[0]) =>
+    insertReport(database.db, buildReport(overrides));
   await add({ receivedOn: '2026-11-07' });
   await add({ receivedOn: '2026-11-20', status: 'needs_info' });
   await add({ status: 'approved', decisionOn: '2026-11-24' });

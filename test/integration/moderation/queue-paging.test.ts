@@ -1,7 +1,7 @@
-import { insertReports } from '../../../src/reports/store';
 import { buildTestApp, type TestApp } from '../../support/app';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
-import { buildReport, createModerator, signIn } from '../../support/desk';
+import { buildReport, insertTestReports } from '../../support/factories';
+import { createModerator, signIn } from '../../support/desk';
 
 // Issue 16, item 1: the queue at working volume. Keyset pages of 50, oldest first; another moderator's
 // decisions between two pages neither skip nor repeat a report; counts per status; the filter kept
@@ -19,16 +19,14 @@ beforeAll(async () => {
   const admin = await createModerator(database.db, 'admin');
   agent = await signIn(testApp.app, database.db, admin);
   // 130 reports over 20 days, several per day (the id breaks ties), in two states and both statuses.
-  const reports = await Promise.all(
-    Array.from({ length: 130 }, (_, index) =>
-      buildReport({
-        receivedOn: `2026-03-${String(1 + (index % 20)).padStart(2, '0')}`,
-        state: index % 4 === 0 ? 'MA' : 'VT',
-        status: index % 7 === 0 ? 'needs_info' : 'pending',
-      }),
-    ),
+  const reports = Array.from({ length: 130 }, (_, index) =>
+    buildReport({
+      receivedOn: `2026-03-${String(1 + (index % 20)).padStart(2, '0')}`,
+      state: index % 4 === 0 ? 'MA' : 'VT',
+      status: index % 7 === 0 ? 'needs_info' : 'pending',
+    }),
   );
-  await insertReports(database.db, reports);
+  await insertTestReports(database.db, reports);
   inserted = reports
     .map((report) => ({ id: report.id!, state: report.state, status: report.status!, on: report.receivedOn }))
     .sort((a, b) => (a.on === b.on ? (a.id < b.id ? -1 : 1) : a.on < b.on ? -1 : 1));

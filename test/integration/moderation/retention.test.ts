@@ -1,6 +1,6 @@
 import { runRetention } from '../../../src/moderation/retention';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
-import { buildReport, insertReport } from '../../support/desk';
+import { buildReport, insertReport } from '../../support/factories';
 
 let database: TestDatabase;
 
@@ -27,15 +27,15 @@ describe('runRetention (promise 8)', () => {
   it('deletes narratives and messages 90 days after the final decision and rejected reports whole, keeping the rest', async () => {
     const expiredApproved = await insertReport(
       database.db,
-      await buildReport({ status: 'approved', decisionOn: '2026-08-29', narrativeSealed: narrative }),
+      buildReport({ status: 'approved', decisionOn: '2026-08-29', narrativeSealed: narrative }),
     );
     const freshApproved = await insertReport(
       database.db,
-      await buildReport({ status: 'approved', decisionOn: '2026-08-30', narrativeSealed: narrative }),
+      buildReport({ status: 'approved', decisionOn: '2026-08-30', narrativeSealed: narrative }),
     );
     const expiredDuplicate = await insertReport(
       database.db,
-      await buildReport({
+      buildReport({
         status: 'duplicate',
         decisionReason: 'duplicate',
         decisionOn: '2026-01-10',
@@ -44,7 +44,7 @@ describe('runRetention (promise 8)', () => {
     );
     const expiredRejected = await insertReport(
       database.db,
-      await buildReport({
+      buildReport({
         status: 'rejected',
         decisionReason: 'spam',
         decisionOn: '2026-08-01',
@@ -53,7 +53,7 @@ describe('runRetention (promise 8)', () => {
     );
     const freshRejected = await insertReport(
       database.db,
-      await buildReport({
+      buildReport({
         status: 'rejected',
         decisionReason: 'spam',
         decisionOn: '2026-11-01',
@@ -62,7 +62,7 @@ describe('runRetention (promise 8)', () => {
     );
     const oldPending = await insertReport(
       database.db,
-      await buildReport({ status: 'pending', receivedOn: '2025-01-01', narrativeSealed: narrative }),
+      buildReport({ status: 'pending', receivedOn: '2025-01-01', narrativeSealed: narrative }),
     );
     for (const id of [expiredApproved, freshApproved, expiredDuplicate, expiredRejected, oldPending])
       await withMessage(id);
@@ -113,7 +113,7 @@ describe('runRetention (promise 8)', () => {
   it('honours a configured number of days and prunes expired sessions', async () => {
     const id = await insertReport(
       database.db,
-      await buildReport({ status: 'approved', decisionOn: '2026-11-20', narrativeSealed: narrative }),
+      buildReport({ status: 'approved', decisionOn: '2026-11-20', narrativeSealed: narrative }),
     );
     await database.db('sessions').insert({
       sid_hash: 'a'.repeat(64),

@@ -1,24 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import Redis from 'ioredis';
 import { composeServices } from '../../../src/compose';
 import { loadConfig } from '../../../src/platform/config';
 import { createLogger } from '../../../src/platform/logger';
 import { loadReference } from '../../../src/reference/store';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
-import { describeNeeding } from '../../support/requirements';
+import { describeNeeding, reachable } from '../../support/requirements';
 
 // The composition root builds the one Redis client of a process and closes it: a server that stops must
 // leave no connection behind in the Redis that every instance shares.
 
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const reachable =
-  spawnSync('redis-cli', ['-u', REDIS, 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG';
-
-const describeWithRedis = describeNeeding(
-  'redis',
-  reachable,
-  `no Redis answers at ${REDIS} (redis-cli ping)`,
-);
+const describeWithRedis = describeNeeding('redis', reachable(REDIS, 6379), `no Redis answers at ${REDIS}`);
 
 describeWithRedis('composeServices', () => {
   let observer: Redis;

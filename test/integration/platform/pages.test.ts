@@ -6,6 +6,7 @@ import { createLogger } from '../../../src/platform/logger';
 import { loadReference } from '../../../src/reference/store';
 import { buildTestApp, type TestApp } from '../../support/app';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { buildReport, insertReport } from '../../support/factories';
 
 let database: TestDatabase;
 let testApp: TestApp;
@@ -44,23 +45,9 @@ describe('the home page', () => {
   });
 
   it('shows no count of reports (promise 6: public numbers come only from releases)', async () => {
-    await database.db('reports').insert({
-      state: 'VT',
-      field_office: 'BOS',
-      incident_month: '2026-01-01',
-      target_role: 'organizer',
-      consent_to_count: true,
-      received_on: '2026-02-03',
-    });
+    await insertReport(database.db, buildReport());
     const before = (await request(testApp.app).get('/')).text;
-    await database.db('reports').insert({
-      state: 'VT',
-      field_office: 'BOS',
-      incident_month: '2026-01-01',
-      target_role: 'organizer',
-      consent_to_count: true,
-      received_on: '2026-02-04',
-    });
+    await insertReport(database.db, buildReport({ receivedOn: '2026-02-04' }));
     const after = (await request(testApp.app).get('/')).text;
     expect(after).toBe(before);
   });

@@ -135,6 +135,7 @@ describe('GET /data/releases/:label/datapackage.json', () => {
   it('names the boundaries with their source and licence', async () => {
     const { json } = await descriptorOf('2026-Q3');
     const boundaries = json.resources.filter((r) => r.name.startsWith('boundaries-'));
+    expect(boundaries).toHaveLength(2);
     for (const resource of boundaries) {
       expect(resource.mediatype).toBe('application/geo+json');
       expect(JSON.stringify(resource.sources)).toContain('Census Bureau');

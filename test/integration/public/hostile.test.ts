@@ -100,16 +100,16 @@ describe('hostile query strings on every data route', () => {
     ['/es/map/states.svg?compare=previous&compare=previous', 400, 'no es válido aquí'],
     ['/data/releases/1999-Q1/changes', 404, 'There is no release with that label'],
     ['/data/releases.atom?lang=es', 400, 'The address has a parameter'],
-    ['/data/boundaries/..%2Fmaps%2Fboundaries.prebuilt.json', 404, ''],
+    ['/data/boundaries/..%2Fmaps%2Fboundaries.prebuilt.json', 404, 'There is no boundary file by that name'],
     ['/map?release=..%2F..%2Fetc', 400, 'not valid here'],
     ['/map?release=2026-Q3&release=2026-Q3', 400, 'not valid here'],
     ['/map/states.svg?view=field_office', 404, 'one kind of area'],
     ['/map/shapes.svg?v=../../etc', 400, 'not valid here'],
     ['/map/shapes.svg?release=2026-Q3', 400, 'The address has a parameter'],
     ['/data?release=2026-Q3', 400, 'The address has a parameter'],
-    ['/data/releases/%E0%A4%A', 400, ''],
+    ['/data/releases/%E0%A4%A', 400, 'Something in the address or the form was not valid'],
     ['/data/releases/<script>', 404, 'There is no release'],
-    ['/data/releases/2026-Q3/..%2F..%2Fpackage.json', 404, ''],
+    ['/data/releases/2026-Q3/..%2F..%2Fpackage.json', 404, 'A release has no table by that name'],
   ])('%s answers %d with a translated explanation', async (path, status, text) => {
     const response = await request(testApp.app).get(path).expect(status);
     expect(response.text).toContain(text);
@@ -126,7 +126,7 @@ describe('hostile query strings on every data route', () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ minLength: 1, maxLength: 20 }), async (segment) => {
         const response = await request(testApp.app).get(`${base}/${encodeURIComponent(segment)}`);
-        expect(response.status).toBeLessThan(500);
+        expect([400, 404]).toContain(response.status);
       }),
       { numRuns: 40 },
     );

@@ -177,6 +177,12 @@ describe('/moderate/releases', () => {
       .db('audit_events')
       .where({ action: 'release_published', moderator_id: admin.id });
     expect(audit).toHaveLength(1);
+    // The desk's list of releases shows it, linked to its public page, with the date it was published.
+    const list = await agent.get('/es/moderate/releases').expect(200);
+    expect(list.headers['cache-control']).toBe('no-store');
+    expect(list.text).toContain(
+      '<a href="/es/data/releases/2025-Q4">2025-Q4</a></th><td>2025-12-31</td><td>2026-11-27</td><td class="num">11</td>',
+    );
 
     const again = await startJob(
       agent,

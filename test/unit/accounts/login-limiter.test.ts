@@ -6,6 +6,7 @@ import {
   waitAfterFailures,
   type LoginLimiter,
 } from '../../../src/accounts/login-limiter';
+import { describeNeeding, reachable } from '../../support/requirements';
 
 // The sign-in limiter on its own, in memory with a fake clock, then shared through Redis. Addresses here
 // stand for the keyed hashes the router passes (never raw addresses).
@@ -81,32 +82,30 @@ describe('the sign-in limiter in memory', () => {
   });
 });
 
-describe('the sign-in limiter over Redis', () => {
-  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const describeWithRedis = describeNeeding(
+  'redis',
+  reachable(REDIS_URL, 6379),
+  `Redis is not reachable at ${REDIS_URL} (set REDIS_URL)`,
+);
+
+describeWithRedis('the sign-in limiter over Redis', () => {
   const prefix = `represalia-test:${process.pid}:${Date.now()}:login`;
-  let redis: Redis | undefined;
-  let reachable = false;
+  let redis: Redis;
 
   beforeAll(async () => {
-    redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
-    reachable = await redis.connect().then(
-      () => true,
-      () => false,
-    );
-    if (!reachable) console.warn(`Redis not reachable at ${url}: the shared-limiter tests are skipped`);
+    redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    await redis.connect();
   });
   afterAll(async () => {
-    if (reachable && redis) {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
-    } else redis?.disconnect();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
   });
 
   it('shares counts between instances: what one instance counted, the other applies', async () => {
-    if (!reachable) return;
-    const first = createLoginLimiter({ redis: redis!, prefix });
-    const second = createLoginLimiter({ redis: redis!, prefix });
+    const first = createLoginLimiter({ redis: redis, prefix });
+    const second = createLoginLimiter({ redis: redis, prefix });
     expect(await succeed(first, 'erin', 'home')).toBe(true);
     for (let i = 0; i < 5; i++) expect(await fail(first, 'erin', 'guesser')).toBe(true);
     expect(await fail(second, 'erin', 'guesser')).toBe(false);
@@ -114,7 +113,7 @@ describe('the sign-in limiter over Redis', () => {
       for (let guess = 0; guess < 5; guess++) expect(await fail(second, 'erin', `bot-${bot}`)).toBe(true);
     expect(await fail(first, 'erin', 'bot-new')).toBe(false);
     expect(await succeed(second, 'erin', 'home')).toBe(true);
-    const keys = await redis!.keys(`${prefix}:*`);
+    const keys = await redis.keys(`${prefix}:*`);
     expect(keys.length).toBeGreaterThan(0);
     // Nothing in Redis but keyed addresses and account names.
     expect(keys.join('\n')).not.toMatch(/\d+\.\d+\.\d+\.\d+/);

@@ -179,10 +179,13 @@ describe('parseCaseFile on hostile files', () => {
   );
 
   it('never throws on random bytes, and every refusal names a translated reason and a real line', () => {
+    // Counted so that the checks on refusals are known to have run, not skipped by `ok` on every input.
+    let refusals = 0;
     fc.assert(
       fc.property(csvLikeBytes, (bytes) => {
         const result = parse(bytes);
         if (result.ok) return;
+        refusals += result.problems.length;
         const lineCount = Buffer.from(bytes)
           .toString('utf8')
           .split(/\r\n|\r|\n/).length;
@@ -193,6 +196,7 @@ describe('parseCaseFile on hostile files', () => {
       }),
       { numRuns: 300 },
     );
+    expect(refusals).toBeGreaterThan(0);
   });
 
   it('refuses a valid file with one cell made hostile by naming that line, or accepts it whole', () => {

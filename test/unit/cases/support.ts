@@ -1,6 +1,6 @@
 import type { RawCase } from '../../../src/cases/validate';
 import type { Reference } from '../../../src/reference/types';
-import { loadTestReference } from '../public/reference';
+import { loadTestReference } from '../../support/reference-csv';
 
 /** The repository's reference data with the office areas filled in, as the migrations load them. */
 export function caseReference(): Reference {

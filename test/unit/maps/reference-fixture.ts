@@ -1,36 +1,21 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse } from 'csv-parse/sync';
-import type { MapReference, StateRef } from '../../../src/public/maps/types';
+import type { MapReference } from '../../../src/public/maps/types';
+import { loadTestReference } from '../../support/reference-csv';
 
 // The map input built from the repository's reference CSVs, as the app builds it from its database.
 
-const DIR = path.resolve(__dirname, '../../../reference');
-
-function rows(file: string): Record<string, string>[] {
-  return parse(readFileSync(path.join(DIR, file), 'utf8'), { columns: true, skip_empty_lines: true });
-}
-
-/** Reads states, field offices and the county split from reference/*.csv. */
+/** States, field offices and the county split, from the one reader of reference/*.csv. */
 export function loadMapReference(): MapReference {
+  const reference = loadTestReference();
   return {
-    states: rows('states.csv').map((r) => ({
-      usps: r.usps!,
-      name: r.name!,
-      fips: r.fips!,
-      type: r.type as StateRef['type'],
+    states: reference.states.map((s) => ({ usps: s.usps, name: s.nameEn, fips: s.fips, type: s.type })),
+    fieldOffices: reference.offices.map((o) => ({
+      code: o.code,
+      name: o.name,
+      city: o.city,
+      lat: o.lat,
+      lon: o.lon,
+      states: o.states,
     })),
-    fieldOffices: rows('field_offices.csv').map((r) => ({
-      code: r.code!,
-      name: r.name!,
-      city: r.city!,
-      lat: Number(r.lat),
-      lon: Number(r.lon),
-      states: r.aor_states!.split(';'),
-    })),
-    splitCounties: rows('aor_split_counties.csv').map((r) => ({
-      countyFips: r.county_fips!,
-      officeCode: r.office_code!,
-    })),
+    splitCounties: reference.splitCounties.map((c) => ({ countyFips: c.countyFips, officeCode: c.office })),
   };
 }

@@ -4,7 +4,7 @@ import { codebookCsv, CODEBOOK_COLUMNS, csvColumns, neutralize, tableCsv } from 
 import { createLabeler } from '../../../src/public/labels';
 import { TABLES } from '../../../src/releases/tables';
 import { buildReleaseCells } from '../../support/public-release';
-import { loadTestReference } from './reference';
+import { loadTestReference } from '../../support/reference-csv';
 
 const reference = loadTestReference();
 const labeler = createLabeler(reference);

@@ -1,57 +1,32 @@
 // The demo seed's releases as the pure engine sees them: the seed's own report generator, the reference
 // data read from the CSV files, and the SQL layer's periods and cutoffs. For tests and the benches.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { buildDemoReports } from '../../../seeds/demo';
 import type { Reference } from '../../../src/reference/types';
 import type { ReleaseAtoms, ReleaseUniverse } from '../../../src/releases/atoms';
 import { buildGeography } from '../../../src/releases/geography';
 import { EARLIER_PERIOD, FIRST_YEAR, periodsThrough } from '../../../src/releases/periods';
 import { CODE_KINDS, type CodeKind } from '../../../src/releases/tables';
+import { loadTestReference } from '../../support/reference-csv';
 import { atomsFromReports, type Report } from './support';
 
-function readCsv(name: string): Record<string, string>[] {
-  return parse(readFileSync(join(__dirname, '../../../reference', name), 'utf8'), {
-    columns: true,
-    skip_empty_lines: true,
-  });
-}
-
-/** The reference data as the database would load it, enough for the demo seed's generator. */
+/**
+ * The reference data as the database would load it, enough for the demo seed's generator: states by name,
+ * every office over whole states, no county split, codes numbered from 0 and without labels.
+ */
 function referenceFromCsv(): Reference {
-  const states = readCsv('states.csv').map((r) => ({
-    usps: r.usps!,
-    nameEn: r.name!,
-    fips: r.fips!,
-    type: r.type as 'state',
-  }));
-  states.sort((a, b) => a.nameEn.localeCompare(b.nameEn));
-  const offices = readCsv('field_offices.csv').map((r) => ({
-    code: r.code!,
-    name: r.name!,
-    city: r.city!,
-    state: r.state!,
-    lat: Number(r.lat),
-    lon: Number(r.lon),
-    states: r.aor_states!.split(';'),
-  }));
+  const reference = loadTestReference();
+  const states = [...reference.states].sort((a, b) => a.nameEn.localeCompare(b.nameEn));
+  const offices = reference.offices;
   const areas = offices.flatMap((o) =>
     o.states.map((state) => ({ office: o.code, state, wholeState: true })),
   );
-  const position = new Map<string, number>();
-  const codes = readCsv('taxonomy.csv').map((r) => {
-    const kind = r.kind as CodeKind;
-    const at = position.get(kind) ?? 0;
-    position.set(kind, at + 1);
-    return {
-      kind,
-      code: r.code!,
-      position: at,
-      labelEn: '',
-      definitionEn: '',
-    };
-  });
+  const codes = reference.codes.map((c) => ({
+    kind: c.kind,
+    code: c.code,
+    position: c.position - 1,
+    labelEn: '',
+    definitionEn: '',
+  }));
   return { states, offices, areas, splitCounties: [], codes };
 }
 

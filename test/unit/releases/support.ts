@@ -1,7 +1,4 @@
 // Test and bench helpers: the real reference geography and synthetic approved reports aggregated into atoms.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import type {
   CodeAtom,
   GeoAtom,
@@ -12,22 +9,15 @@ import type {
 } from '../../../src/releases/atoms';
 import { buildGeography } from '../../../src/releases/geography';
 import { CODE_KINDS, type CodeKind } from '../../../src/releases/tables';
-
-const referenceDir = join(__dirname, '../../../reference');
-
-function readCsv(name: string): Record<string, string>[] {
-  return parse(readFileSync(join(referenceDir, name), 'utf8'), { columns: true, skip_empty_lines: true });
-}
+import { loadTestReference } from '../../support/reference-csv';
 
 /** The real universe: 56 states and territories, 25 offices, the four code lists, and the given quarters. */
 export function referenceUniverse(quarters: readonly string[]): ReleaseUniverse {
-  const states = readCsv('states.csv').map((r) => r.usps!);
-  const offices = readCsv('field_offices.csv').map((r) => ({
-    code: r.code!,
-    states: r.aor_states!.split(';'),
-  }));
+  const reference = loadTestReference();
+  const states = reference.states.map((s) => s.usps);
+  const offices = reference.offices.map((o) => ({ code: o.code, states: o.states }));
   const codes = Object.fromEntries(CODE_KINDS.map((k) => [k, [] as string[]])) as Record<CodeKind, string[]>;
-  for (const row of readCsv('taxonomy.csv')) codes[row.kind as CodeKind].push(row.code!);
+  for (const code of reference.codes) codes[code.kind].push(code.code);
   return { geography: buildGeography(states, offices), quarters, codes };
 }
 

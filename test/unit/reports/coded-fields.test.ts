@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { codedFieldsProblem, type CodedFields } from '../../../src/reports/coded-fields';
 import { parseReportForm } from '../../../src/intake/schema';
-import { loadTestReference } from '../public/reference';
+import { loadTestReference } from '../../support/reference-csv';
 
 // One schema for coded fields, used by intake and by the desk's correction form.
 

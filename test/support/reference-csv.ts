@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { CodeKind, Reference } from '../../../src/reference/types';
+import type { CodeKind, Reference } from '../../src/reference/types';
 
-// The full reference data read from reference/*.csv, as the migrations load it, for tests without a database.
+// The one reader of reference/*.csv in the tests: the reference data as the migrations load it, for tests
+// and benches without a database. Every other shape a test needs (the map input, the release universe, the
+// demo seed's input) is derived from loadTestReference(), so no second parser can drift from this one.
 
-const DIR = path.resolve(__dirname, '../../../reference');
+const DIR = path.resolve(__dirname, '../../reference');
 type Row = Record<string, string>;
 const rows = (file: string): Row[] =>
   parse<Row>(readFileSync(path.join(DIR, file)), { columns: true, skip_empty_lines: true, trim: true });
 
-/** Reference data from the repository's CSV files. */
+/** Reference data from the repository's CSV files (a fresh copy each call: callers may change theirs). */
 export function loadTestReference(): Reference {
   const stateRows = rows('states.csv');
   const fipsToUsps = new Map(stateRows.map((r) => [r.fips!, r.usps!]));
