@@ -3,6 +3,80 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+// The shape of the house as rules (STYLE.md, "Shape of the house"). Capabilities stand on the floors
+// (platform, reference, reports, audit, maps), never on each other's internals: another capability is
+// reached only through what it offers others below. Routers never touch SQL, and a floor imports no
+// capability. app.ts, compose.ts, server.ts and cli/ are composition roots and may import anything.
+const FLOORS = ['platform', 'reference', 'reports', 'audit', 'maps'];
+const OFFERED = {
+  accounts: ['session', 'service', 'types', 'desk-keys', 'retention'],
+  releases: ['read', 'tables', 'label'],
+  intake: [],
+  moderation: [],
+  cases: [],
+  public: [],
+};
+const CAPABILITIES = Object.keys(OFFERED);
+
+function layering() {
+  const otherCapabilities = (self) =>
+    CAPABILITIES.filter((other) => other !== self).map((other) => ({
+      group: [`../${other}/*`, ...OFFERED[other].map((file) => `!../${other}/${file}`)],
+      message: `${self}/ may use ${other}/ only through ${OFFERED[other].join(', ') || 'nothing'}: ${other}'s internals are its own.`,
+    }));
+  const stores = {
+    regex: '(^|/)([a-z-]+-)?store$',
+    message: 'A router never touches SQL: call its service (routes → service → store).',
+  };
+  return [
+    ...CAPABILITIES.map((self) => ({
+      files: [`src/${self}/**/*.ts`],
+      rules: { 'no-restricted-imports': ['error', { patterns: otherCapabilities(self) }] },
+    })),
+    ...CAPABILITIES.map((self) => ({
+      files: [`src/${self}/**/routes.ts`, `src/${self}/**/*-routes.ts`],
+      rules: { 'no-restricted-imports': ['error', { patterns: [...otherCapabilities(self), stores] }] },
+    })),
+    {
+      files: ['src/platform/**/*.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              { group: ['../*'], message: 'platform/ is the lowest floor: it imports nothing above it.' },
+            ],
+          },
+        ],
+      },
+    },
+    ...FLOORS.filter((floor) => floor !== 'platform').map((floor) => ({
+      files: [`src/${floor}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                group: CAPABILITIES.flatMap((capability) => [
+                  `../${capability}`,
+                  `../${capability}/*`,
+                  `../../${capability}/*`,
+                ]),
+                message: `${floor}/ is a floor: it imports no capability.`,
+              },
+            ],
+          },
+        ],
+      },
+    })),
+    {
+      files: ['src/**/*.ts'],
+      rules: { 'max-lines': ['error', { max: 300, skipBlankLines: false, skipComments: false }] },
+    },
+  ];
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -39,6 +113,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...layering(),
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireAdmin } from '../accounts/session';
 import { BadRequestError, NotFoundError } from '../platform/errors';
 import { localizedPath, translateCount, type Lang } from '../platform/i18n';
+import { parseOrThrow } from '../platform/parse';
 import type { Reference } from '../reference/types';
 import { caseFormModel, EMPTY_CASE, rawFromCase } from './desk-presenter';
 import type { CasePages } from './pages';
@@ -74,9 +75,7 @@ export function casesDeskRouter(deps: CasesDeskDeps): Router {
   };
 
   router.get('/moderate/cases', async (req, res) => {
-    const query = DeskListQuery.safeParse(req.query);
-    if (!query.success) throw new BadRequestError();
-    const { page, done } = query.data;
+    const { page, done } = parseOrThrow(DeskListQuery, req.query);
     const found = await cases.list({}, { limit: DESK_PAGE_SIZE, offset: (page - 1) * DESK_PAGE_SIZE });
     res.render('cases/desk-list', {
       titleKey: 'cases.desk.title',
@@ -154,9 +153,7 @@ export function casesDeskRouter(deps: CasesDeskDeps): Router {
 }
 
 function version(req: Request): number {
-  const parsed = Version.safeParse((req.body as Record<string, unknown> | undefined)?.version);
-  if (!parsed.success) throw new BadRequestError();
-  return parsed.data;
+  return parseOrThrow(Version, (req.body as Record<string, unknown> | undefined)?.version);
 }
 
 // One text field of the form: absent is empty; repeated (a forged form) is a 400, never an array downstream.

@@ -6,6 +6,7 @@ import * as store from './store';
 import * as writes from './store-writes';
 import type { CaseFields, CaseFilter, CaseSource, Problem, PublicCase } from './types';
 import { validateCase, validateRetraction, type RawCase } from './validate';
+import { isoDay } from '../platform/dates';
 
 // The public record's decisions: what the public pages read, and the desk's and the importer's writes.
 // Every write and its audit row commit in one transaction; audit rows hold the case number and the names
@@ -32,7 +33,7 @@ class Rollback extends Error {}
 /** Builds the public record's service. */
 export function createCases(deps: { db: Knex; reference: Reference; today: () => Date }) {
   const { db, reference } = deps;
-  const todayIso = () => deps.today().toISOString().slice(0, 10);
+  const todayIso = () => isoDay(deps.today());
 
   // Sources of `fields` that another case already cites for the same month and state.
   async function citedElsewhere(trx: Knex, fields: CaseFields, self: number | null): Promise<Problem[]> {

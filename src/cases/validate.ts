@@ -8,6 +8,7 @@ import {
   type Problem,
   type SourceKind,
 } from './types';
+import { isRealDay } from '../platform/dates';
 
 // One set of rules for a public case, whoever writes it: the desk's form and the importer's CSV lines both
 // arrive as strings and leave as typed fields or as a list of problems (translation keys), never a throw.
@@ -36,7 +37,6 @@ export interface RawSource {
 export type Checked<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const EARLIEST_YEAR = 1980;
 // C0 and C1 controls, and the bidirectional overrides and isolates that can make text read differently
 // from what it holds (a link title that displays as another site's name).
@@ -44,13 +44,6 @@ const FORBIDDEN_CHARACTERS =
   // eslint-disable-next-line no-control-regex -- finding control characters is the point
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-
-/** A real calendar date written YYYY-MM-DD. */
-export function isRealDate(value: string): boolean {
-  if (!DATE.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
 
 /**
  * A source link: a well-formed https URL with a host name, no credentials, checked with the URL parser
@@ -153,7 +146,7 @@ export function validateCase(reference: Reference, raw: RawCase, today: string):
     else if (publisher.text.length > LIMITS.publisher)
       at('source_publisher', 'cases.errors.too_long', { max: LIMITS.publisher });
     const published = source.published.trim();
-    if (published !== '' && !isRealDate(published)) at('source_published', 'cases.errors.source_published');
+    if (published !== '' && !isRealDay(published)) at('source_published', 'cases.errors.source_published');
     else if (published > today) at('source_published', 'cases.errors.source_published_future');
     const kind = source.kind.trim().toLowerCase();
     if (!(SOURCE_KINDS as readonly string[]).includes(kind)) at('source_kind', 'cases.errors.source_kind');

@@ -12,6 +12,7 @@ import {
 } from './staging';
 import { insertStagedRows, listStagedPage, lockStaged, truncateStaged, type StagedRow } from './staged-store';
 import { insertReceipts, reportIdsByReceiptHash } from './store';
+import { isoDay } from '../platform/dates';
 
 // The daily move (promise 1 against what PostgreSQL records by itself): every staged submission of the
 // past days goes into reports, report_codes, receipts and report_messages in ONE transaction, in random
@@ -44,7 +45,7 @@ export async function moveStagedSubmissions(
   options: { receiptSecret: Buffer; today: Date; all?: boolean },
 ): Promise<MoveResult> {
   const key = stagingKey(options.receiptSecret);
-  const cutoff = options.today.toISOString().slice(0, 10);
+  const cutoff = isoDay(options.today);
   return db.transaction(async (trx) => {
     await lockStaged(trx);
     const due: (Staged & { keyId: number | null })[] = [];

@@ -9,6 +9,7 @@ import {
 } from '../reports/coded-fields';
 import { codesOf, officesForState } from '../reference/lookup';
 import type { CodeKind, Reference } from '../reference/types';
+import { isoDay } from '../platform/dates';
 
 // The report form, the receipt form and the message form: what each field may hold, checked against
 // allow-lists from the reference tables. Every error is a translation key, shown next to its field in
@@ -230,7 +231,7 @@ function settledOffice(reference: Reference, state: string, office: string, coun
 const schemas = new WeakMap<Reference, { day: string; schema: ReturnType<typeof reportFormSchema> }>();
 
 function cachedSchema(reference: Reference, today: Date): ReturnType<typeof reportFormSchema> {
-  const day = today.toISOString().slice(0, 10);
+  const day = isoDay(today);
   const cached = schemas.get(reference);
   if (cached?.day === day) return cached.schema;
   const schema = reportFormSchema(reference, today);

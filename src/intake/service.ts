@@ -22,6 +22,7 @@ import {
   type StagedReport,
 } from './staging';
 import { findByReceiptHash, type ReceiptStatus } from './store';
+import { isoDay } from '../platform/dates';
 
 // Intake decisions: issuing and spending form tokens, staging a report or a follow-up message (the
 // daily move in move.ts brings them into the tables: see staging.ts for why), and opening a report's
@@ -60,10 +61,6 @@ export type MessageOutcome =
 // Decisions are final for these: the thread stays readable but takes no new messages.
 const CLOSED: ReadonlySet<ReportStatus> = new Set(FINAL_STATUSES);
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
-
-function isoDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
 
 /** The intake service, built once in the router with its dependencies. */
 export function createIntake(deps: IntakeDeps) {
@@ -198,7 +195,7 @@ export function createIntake(deps: IntakeDeps) {
             {
               kind: 'report',
               // A date, never a time (promise 1).
-              receivedOn: isoDate(deps.today()),
+              receivedOn: isoDay(deps.today()),
               receiptHash: hashReceipt(receipt, secret),
               reporterPublicKey: Buffer.from(reporterKey.publicKey),
               state: answers.state,
@@ -244,7 +241,7 @@ export function createIntake(deps: IntakeDeps) {
           sealed: await sealStaged(
             {
               kind: 'message',
-              sentOn: isoDate(deps.today()),
+              sentOn: isoDay(deps.today()),
               receiptHash: hashReceipt(status.receipt, secret),
               slot,
               bodySealed: await seal(text, desk.publicKey),

@@ -1,4 +1,5 @@
 import type { IsoDate } from '../reports/types';
+import { isRealDay } from '../platform/dates';
 
 // Keyset paging of the queue (issue 16): a page starts after (or ends before) one report's place in the
 // queue's order, received_on then id. Unlike an offset, such a cursor stays put when reports ahead of it
@@ -28,8 +29,7 @@ export function parseCursor(text: string): QueueCursor | null {
   const match = CURSOR.exec(text.toLowerCase());
   if (!match) return null;
   const [, year, month, day, id] = match as unknown as [string, string, string, string, string];
-  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
   const receivedOn = `${year}-${month}-${day}`;
-  if (Number(year) < 1 || date.toISOString().slice(0, 10) !== receivedOn) return null;
+  if (!isRealDay(receivedOn)) return null;
   return { receivedOn, id };
 }

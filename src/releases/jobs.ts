@@ -14,6 +14,7 @@ import {
 import { ReleaseRefusedError, type ReleaseDraft, type Releases } from './service';
 import { listReleases } from './store';
 import { summarizeBuild } from './summary';
+import { isoDay } from '../platform/dates';
 
 // Previews and publications run in the background: a build can take minutes at small counts, and a request
 // that hangs for minutes is a page that times out. The desk polls the job's page, which refreshes itself.
@@ -93,7 +94,7 @@ export function createReleaseJobs(deps: {
         notesEn: draft.notesEn ?? '',
         notesEs: draft.notesEs ?? '',
         requestedBy: moderatorId,
-        createdOn: deps.today().toISOString().slice(0, 10),
+        createdOn: isoDay(deps.today()),
       });
       const job = run(id, kind, draft, moderatorId);
       running.add(job);

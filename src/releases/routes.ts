@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireAdmin } from '../accounts/session';
 import { NotFoundError } from '../platform/errors';
 import { localizedPath } from '../platform/i18n';
+import { parseOrThrow } from '../platform/parse';
 import type { ReleaseJobs } from './jobs';
 import { RELEASE_LABEL } from './label';
 import { jobView, releaseAdminView } from './presenter';
@@ -74,8 +75,10 @@ export function releasesRouter(deps: ReleasesRouterDeps): Router {
   router.post('/moderate/releases', start('publish', Publish));
 
   router.get('/moderate/releases/jobs/:id', async (req, res) => {
-    const id = JobId.safeParse(req.params.id);
-    const job = id.success ? await deps.releaseJobs.find(id.data) : undefined;
+    // A malformed id is a job that does not exist: 404.
+    const job = await deps.releaseJobs.find(
+      parseOrThrow(JobId, req.params.id, {}, () => new NotFoundError()),
+    );
     if (!job) throw new NotFoundError();
     const view = jobView(job, res.locals.lang);
     res

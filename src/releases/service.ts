@@ -22,6 +22,7 @@ import {
   type ReleaseRecord,
 } from './store';
 import { CODE_KINDS, type CodeKind } from './tables';
+import { isoDay, isRealDay } from '../platform/dates';
 
 export interface ReleaseDraft {
   label: string;
@@ -69,14 +70,6 @@ export interface ReleasesDeps {
   build?: typeof runBuild;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function isRealDate(value: string): boolean {
-  if (!DATE.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
-
 const nationalCount = (atoms: ReleaseAtoms): number => atoms.geo.reduce((sum, a) => sum + a.count, 0);
 
 /** Releases: building a draft with suppression and the independent gate, and publishing it frozen. */
@@ -95,7 +88,7 @@ export function createReleases(deps: ReleasesDeps) {
     quarters: periodsThrough(cutoff),
     codes,
   });
-  const todayIso = () => deps.today().toISOString().slice(0, 10);
+  const todayIso = () => isoDay(deps.today());
 
   // Earlier releases with their atoms recomputed from the reports approved by their cutoffs (decided reports
   // are never edited, so these are the counts those releases were built from; the engine refuses otherwise),
@@ -123,7 +116,7 @@ export function createReleases(deps: ReleasesDeps) {
     cutoff: string,
     onProgress?: (progress: BuildProgress) => void,
   ): Promise<ReleaseBuild> {
-    if (!isRealDate(cutoff)) throw new ReleaseRefusedError('releases.errors.cutoff_invalid');
+    if (!isRealDay(cutoff)) throw new ReleaseRefusedError('releases.errors.cutoff_invalid');
     // Before today, never today: a report approved later on the cutoff day would be told on /status that it
     // is counted in a release that does not count it.
     if (cutoff >= todayIso()) throw new ReleaseRefusedError('releases.errors.cutoff_not_past');

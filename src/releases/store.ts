@@ -3,6 +3,7 @@ import type { CodeAtom, GeoAtom, PairAtom } from './atoms';
 import type { ReleaseCell } from './audit';
 import { PERIOD_SQL } from './periods';
 import { tableByName } from './tables';
+import { addDays } from '../platform/dates';
 
 // SQL for releases: the atoms a release is computed from (aggregated in Postgres, so a million reports
 // never cross the wire) and the frozen releases themselves.
@@ -35,9 +36,7 @@ export async function loadAtomsThrough(db: Knex, cutoffs: readonly string[]): Pr
   if (cutoffs.length === 0) return [];
   const last = cutoffs.at(-1)!;
   // The day after each cutoff, as the thresholds width_bucket counts.
-  const after = cutoffs.map((c) =>
-    new Date(Date.parse(`${c}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10),
-  );
+  const after = cutoffs.map((c) => addDays(c, 1));
   const bindings = [`{${after.join(',')}}`, last];
   type Bucketed = { bucket: number; count: number };
   type Rows<T> = { rows: (T & Bucketed)[] };
