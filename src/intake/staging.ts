@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import sodium from 'libsodium-wrappers';
 import { z } from 'zod';
-import type { IsoDate } from '../reports/types';
+import type { CodedFields, IsoDate } from '../reports/types';
 
 // Promise 1 against PostgreSQL's own records. A report committed in a transaction of its own leaves
 // its arrival time in the WAL (each commit record carries a microsecond timestamp) and its order in
@@ -43,19 +43,12 @@ export const STAGED_ROW_BYTES = NONCE_BYTES + STAGED_PLAINTEXT_BYTES + TAG_BYTES
  */
 export const MAX_STAGED_MESSAGES = 20;
 
-export interface StagedReport {
+export interface StagedReport extends CodedFields {
   kind: 'report';
   receivedOn: IsoDate;
   /** receipts.hash of the receipt, so the move can write the receipts row. */
   receiptHash: Buffer;
   reporterPublicKey: Buffer;
-  state: string;
-  fieldOffice: string | null;
-  incidentMonth: IsoDate;
-  targetRole: string;
-  actionTypes: string[];
-  activismTypes: string[];
-  evidenceTypes: string[];
   narrativeSealed: Buffer | null;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CodedFields } from './store';
+import type { CodedFields } from '../reports/coded-fields';
 
 // The coded-fields correction form, shared by the report page and the decided-report page: its schema
 // and its mapping onto the coded fields the services take.

@@ -1,7 +1,7 @@
 import { recordAudit } from '../audit/store';
 import type { Db } from '../platform/db';
 import type { Reference } from '../reference/types';
-import { codedFieldsProblem } from '../reports/coded-fields';
+import type { CodedFields } from '../reports/coded-fields';
 import {
   correctionCutoff,
   findDecided,
@@ -9,8 +9,9 @@ import {
   updateDecidedIfCurrent,
   type DecidedReport,
 } from './decided-store';
-import { PROBLEM_KEYS, type EditResult } from './service';
-import { replaceCodes, type CodedFields } from './store';
+import { changedFields, codedFieldsRefusal } from './coded-edit';
+import type { EditResult } from './service';
+import { replaceCodes } from './store';
 
 // Corrections to decided reports (issue 16), allowed only until a published release counts them: the
 // next release's cutoff is the last moment. Every correction is audited with the fields it changed,
@@ -54,8 +55,8 @@ export function createCorrections(deps: CorrectionsDeps) {
       version: number,
       fields: CodedFields,
     ): Promise<EditResult> {
-      const problem = codedFieldsProblem(deps.reference, fields, deps.today());
-      if (problem) return { ok: false, stale: false, error: PROBLEM_KEYS[problem] };
+      const refusal = codedFieldsRefusal(deps.reference, fields, deps.today());
+      if (refusal) return { ok: false, stale: false, error: refusal };
       return db.transaction(async (trx): Promise<EditResult> => {
         // A publication inserts into releases: it waits for this correction, or this one sees its cutoff.
         await trx.raw('lock table releases in share mode');
@@ -83,18 +84,4 @@ export function createCorrections(deps: CorrectionsDeps) {
       });
     },
   };
-}
-
-function changedFields(current: DecidedReport, next: CodedFields): string[] {
-  const same = (a: string[], b: string[]) => [...a].sort().join(',') === [...b].sort().join(',');
-  const checks: [string, boolean][] = [
-    ['state', current.state !== next.state],
-    ['field_office', current.fieldOffice !== next.fieldOffice],
-    ['incident_month', `${current.incidentMonth}-01` !== next.incidentMonth],
-    ['target_role', current.targetRole !== next.targetRole],
-    ['action_types', !same(current.actionTypes, next.actionTypes)],
-    ['activism_types', !same(current.activismTypes, next.activismTypes)],
-    ['evidence_types', !same(current.evidenceTypes, next.evidenceTypes)],
-  ];
-  return checks.filter(([, changed]) => changed).map(([name]) => name);
 }

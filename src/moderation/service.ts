@@ -3,7 +3,7 @@ import { listAudit, recordAudit, type AuditRow } from '../audit/store';
 import { isoDay } from '../platform/dates';
 import type { Db } from '../platform/db';
 import type { Reference } from '../reference/types';
-import { codedFieldsProblem, type CodedFieldProblem } from '../reports/coded-fields';
+import type { CodedFields } from '../reports/coded-fields';
 import { open, seal } from '../reports/seal';
 import { insertReportMessage, listReportMessages } from '../reports/store';
 import type { DecisionReason } from '../reports/types';
@@ -12,7 +12,8 @@ import { deskNumbers } from './numbers-store';
 import type { PageAt } from './queue-cursor';
 import { listQueuePage } from './queue-store';
 import * as store from './store';
-import type { CodedFields, QueueFilter, ReviewReport } from './store';
+import { changedFields, codedFieldsRefusal } from './coded-edit';
+import type { QueueFilter, ReviewReport } from './store';
 
 /** Reports per page of the queue: a screenful a moderator can scan, few enough to keep the page light. */
 export const QUEUE_PAGE_SIZE = 50;
@@ -149,9 +150,8 @@ export function createModeration(deps: ModerationDeps) {
       version: number,
       fields: CodedFields,
     ): Promise<EditResult> {
-      // The same schema as intake's, month range included: a month that intake refuses cannot be saved here.
-      const problem = codedFieldsProblem(reference, fields, deps.today());
-      if (problem) return refused(PROBLEM_KEYS[problem]);
+      const refusal = codedFieldsRefusal(reference, fields, deps.today());
+      if (refusal) return refused(refusal);
       const current = await store.findReviewable(db, id);
       if (!current) return STALE;
       const changed = changedFields(current, fields);
@@ -260,29 +260,4 @@ export async function sendQuestionToReporter(
     bodySealed,
     sentOn,
   });
-}
-
-// The desk's message for each problem the shared coded-fields schema can find (src/reports/coded-fields.ts).
-export const PROBLEM_KEYS: Record<CodedFieldProblem, string> = {
-  state: 'moderation.errors.state',
-  field_office: 'moderation.errors.field_office',
-  month: 'moderation.errors.month',
-  month_range: 'moderation.errors.month',
-  target_role: 'moderation.errors.codes',
-  action_types: 'moderation.errors.codes',
-  activism_types: 'moderation.errors.codes',
-  evidence_types: 'moderation.errors.codes',
-};
-
-function changedFields(current: ReviewReport, next: CodedFields): string[] {
-  const same = (a: string[], b: string[]) => [...a].sort().join(',') === [...b].sort().join(',');
-  const changed: string[] = [];
-  if (current.state !== next.state) changed.push('state');
-  if (current.fieldOffice !== next.fieldOffice) changed.push('field_office');
-  if (`${current.incidentMonth}-01` !== next.incidentMonth) changed.push('incident_month');
-  if (current.targetRole !== next.targetRole) changed.push('target_role');
-  if (!same(current.actionTypes, next.actionTypes)) changed.push('action_types');
-  if (!same(current.activismTypes, next.activismTypes)) changed.push('activism_types');
-  if (!same(current.evidenceTypes, next.evidenceTypes)) changed.push('evidence_types');
-  return changed;
 }

@@ -7,6 +7,7 @@ import {
   type QueueStatus,
   type ReportStatus,
 } from '../reports/types';
+import type { CodedFields } from '../reports/coded-fields';
 
 // SQL for the desk: the queue, one report under review, coded corrections and decisions (each guarded by
 // the report's version), and retention. Functions take the knex handle (a transaction inside one) first.
@@ -127,16 +128,6 @@ export async function findStatus(db: Knex, id: string): Promise<ReportStatus | u
   const row = (await db('reports').select('status').where({ id }).first()) as
     { status: ReportStatus } | undefined;
   return row?.status;
-}
-
-export interface CodedFields {
-  state: string;
-  fieldOffice: string | null;
-  incidentMonth: IsoDate;
-  targetRole: string;
-  actionTypes: string[];
-  activismTypes: string[];
-  evidenceTypes: string[];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { codesOf, officesForState } from '../reference/lookup';
 import type { CodeKind, Reference } from '../reference/types';
-import type { IsoDate } from './types';
+import type { CodedFields } from './types';
 
 // What a report's coded answers may hold, in one schema for everyone who writes them: intake (after its
 // form is read) and the desk's correction form. Two copies drifted once: the desk saved month 2099-12,
@@ -11,16 +11,7 @@ import type { IsoDate } from './types';
 
 export const FIRST_YEAR = 2000;
 
-export interface CodedFields {
-  state: string;
-  fieldOffice: string | null;
-  /** The first day of the incident month, YYYY-MM-01. */
-  incidentMonth: IsoDate;
-  targetRole: string;
-  actionTypes: string[];
-  activismTypes: string[];
-  evidenceTypes: string[];
-}
+export type { CodedFields } from './types';
 
 /** Which rule a value broke, by field: callers turn it into their own translated message. */
 export type CodedFieldProblem =

@@ -21,18 +21,22 @@ export type DecisionReason = (typeof DECISION_REASONS)[number];
 /** A calendar date as YYYY-MM-DD; never a time. */
 export type IsoDate = string;
 
-export interface NewReport {
-  /** Optional: random by default; the demo seed passes fixed ids so that it is idempotent. */
-  id?: string;
-  status?: ReportStatus;
+/** A report's coded answers: what releases count, and the only part of a report the desk may edit. */
+export interface CodedFields {
   state: string;
   fieldOffice: string | null;
-  /** The first day of the incident month. */
+  /** The first day of the incident month, YYYY-MM-01. */
   incidentMonth: IsoDate;
   targetRole: string;
   actionTypes: string[];
   activismTypes: string[];
   evidenceTypes: string[];
+}
+
+export interface NewReport extends CodedFields {
+  /** Optional: random by default; the demo seed passes fixed ids so that it is idempotent. */
+  id?: string;
+  status?: ReportStatus;
   consentToCount: boolean;
   receivedOn: IsoDate;
   narrativeSealed: Buffer | null;
