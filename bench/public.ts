@@ -7,7 +7,9 @@
 // and prints throughput as a ratio of the ceiling's, p99 latency, and the app process's RSS, with the
 // machine's load average. Budgets (DESIGN section 7): at least 90% of the ceiling compressed, p99 ≤ 30
 // ms at 50 connections, RSS ≤ 200 MB. BENCH_FROZEN=0 turns frozen responses off; BENCH_LAYERS=1 prints
-// what each layer of the app's stack costs per request.
+// what each layer of the app's stack costs per request. BENCH_PIN=1 (Linux, two cores or more) pins this
+// process, the load generator, to core 0 and each server to core 1, so that the servers' tail latency is
+// not the generator's: on a two-core machine the two otherwise take turns on both cores.
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -139,7 +141,15 @@ async function run(
   };
 }
 
+const PIN = process.env.BENCH_PIN === '1' && cpus().length >= 2;
+
+/** Moves a process (all its threads) onto one core with util-linux's taskset. */
+function pinTo(pid: number, core: number): void {
+  execFileSync('taskset', ['-a', '-c', '-p', String(core), String(pid)], { stdio: 'ignore' });
+}
+
 async function main(): Promise<void> {
+  if (PIN) pinTo(process.pid, 0);
   const serverUrl = process.env.DATABASE_URL;
   let scratch: { name: string; url: string; admin: Db } | undefined;
   let states: StateRow[] = [];
@@ -161,6 +171,7 @@ async function main(): Promise<void> {
       // Plain Node with `npm start`'s flags, not this process's tsx loader (fork passes its own flags on).
       execArgv: process.env.BENCH_NODE_FLAGS?.split(' ') ?? startFlags(),
     });
+    if (PIN && child.pid) pinTo(child.pid, 1);
     return {
       process: child,
       tell: (message) => void child.send(message),
@@ -211,8 +222,9 @@ async function main(): Promise<void> {
 
     const mode = serverUrl ? 'PostgreSQL server' : 'embedded PGlite';
     const frozen = process.env.BENCH_FROZEN === '0' ? 'frozen responses off' : 'frozen responses on';
+    const pinned = PIN ? '; generator pinned to core 0, servers to core 1' : '';
     console.log(
-      `public site vs the ceiling (minimal Express 5 + Handlebars, 56-row table); ${CONNECTIONS} connections, ${DURATION_S} s each, Accept-Encoding "${COMPRESSED}" unless uncompressed; ${mode}; ${frozen}`,
+      `public site vs the ceiling (minimal Express 5 + Handlebars, 56-row table); ${CONNECTIONS} connections, ${DURATION_S} s each, Accept-Encoding "${COMPRESSED}" unless uncompressed; ${mode}; ${frozen}${pinned}`,
     );
     console.log(
       `load average at the end (1, 5, 15 min): ${loadavg()
