@@ -21,22 +21,43 @@ const CAPABILITIES = Object.keys(OFFERED);
 function layering() {
   const otherCapabilities = (self) =>
     CAPABILITIES.filter((other) => other !== self).map((other) => ({
-      group: [`../${other}/*`, ...OFFERED[other].map((file) => `!../${other}/${file}`)],
+      group: ['../', '../../'].flatMap((up) => [
+        `${up}${other}/*`,
+        ...OFFERED[other].map((file) => `!${up}${other}/${file}`),
+      ]),
       message: `${self}/ may use ${other}/ only through ${OFFERED[other].join(', ') || 'nothing'}: ${other}'s internals are its own.`,
     }));
   const stores = {
     regex: '(^|/)([a-z-]+-)?store$',
     message: 'A router never touches SQL: call its service (routes → service → store).',
   };
+  const routers = {
+    regex: '(^|/)([a-z-]+-)?routes$',
+    message: 'Nothing imports a router but app.ts, which mounts them.',
+  };
+  // The disclosure engine is pure: it gets atoms and returns decisions, so it can be run in a worker,
+  // tested exhaustively and audited without a database. No store, no driver, no file system, no clock.
+  const io = {
+    group: ['knex', 'pg', 'ioredis', 'node:fs', 'node:fs/*', 'fs', '**/platform/*', '../store', '../*-store'],
+    message: 'releases/disclosure/ is the pure engine: no I/O (pass it what it needs).',
+  };
   return [
     ...CAPABILITIES.map((self) => ({
       files: [`src/${self}/**/*.ts`],
-      rules: { 'no-restricted-imports': ['error', { patterns: otherCapabilities(self) }] },
+      rules: { 'no-restricted-imports': ['error', { patterns: [...otherCapabilities(self), routers] }] },
     })),
     ...CAPABILITIES.map((self) => ({
       files: [`src/${self}/**/routes.ts`, `src/${self}/**/*-routes.ts`],
-      rules: { 'no-restricted-imports': ['error', { patterns: [...otherCapabilities(self), stores] }] },
+      rules: {
+        'no-restricted-imports': ['error', { patterns: [...otherCapabilities(self), routers, stores] }],
+      },
     })),
+    {
+      files: ['src/releases/disclosure/**/*.ts'],
+      rules: {
+        'no-restricted-imports': ['error', { patterns: [...otherCapabilities('releases'), routers, io] }],
+      },
+    },
     {
       files: ['src/platform/**/*.ts'],
       rules: {
@@ -65,6 +86,7 @@ function layering() {
                 ]),
                 message: `${floor}/ is a floor: it imports no capability.`,
               },
+              routers,
             ],
           },
         ],
