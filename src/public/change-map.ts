@@ -4,8 +4,8 @@ import { cellChange, publishedCount, type CellChange } from './changes';
 import { formatDifference } from './changes-view';
 import type { Labeler } from './labels';
 import { mapTable, mapTitle, renderMap, selectionCells, type MapRender, type MapSelection } from './map-view';
-import { computeClasses, renderChoropleth, type MapClass } from './maps';
-import { formatCount } from './maps/format';
+import { computeClasses, renderChoropleth, type MapClass } from '../maps';
+import { formatCount } from '../maps/format';
 import { UNKNOWN_OFFICE } from '../releases/tables';
 
 // "Change since the previous release" on the map page: the same table of both releases, drawn as the

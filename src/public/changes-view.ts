@@ -11,7 +11,7 @@ import {
 } from './changes';
 import { downloadName, publicStatus, toCsv } from './csv';
 import { allLanguages, type Labeler } from './labels';
-import { formatCount } from './maps/format';
+import { formatCount } from '../maps/format';
 import { tableId } from './tables-view';
 
 // The changes page (/data/releases/:label/changes) and its CSV twin. The page lists what a reader looks

@@ -11,7 +11,7 @@ import { releasesJson, tableJson } from './json';
 import type { Labeler } from './labels';
 import type { MapDrawing } from './map-drawing';
 import { checkSelection, type MapSelection } from './map-view';
-import { svgToPngAsync } from './maps';
+import { svgToPngAsync } from '../maps';
 import type { MapFileQuery } from './params';
 import type { ReleaseResolver } from './release-resolver';
 import { releaseHeader } from './release-view';

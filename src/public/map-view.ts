@@ -1,11 +1,10 @@
 import { BadRequestError } from '../platform/errors';
 import { translate, type Lang } from '../platform/i18n';
-import type { Reference } from '../reference/types';
 import type { ReleaseCell } from '../releases/read';
 import { UNKNOWN_OFFICE } from '../releases/tables';
 import type { ReleaseData } from './catalog';
 import type { Labeler } from './labels';
-import { renderChoropleth, type MapGeometry, type MapReference } from './maps';
+import { renderChoropleth, type MapGeometry } from '../maps';
 import type { MapViewName } from './params';
 import { cellView, type CellView } from './tables-view';
 
@@ -84,22 +83,6 @@ export function mapTitle(selection: MapSelection, labeler: Labeler, lang: Lang):
       action: labeler.label('action_type', selection.action, lang),
     });
   return base;
-}
-
-/** The reference data in the shape the map core takes. */
-export function toMapReference(reference: Reference): MapReference {
-  return {
-    states: reference.states.map((s) => ({ usps: s.usps, name: s.nameEn, fips: s.fips, type: s.type })),
-    fieldOffices: reference.offices.map((o) => ({
-      code: o.code,
-      name: o.name,
-      city: o.city,
-      lat: o.lat,
-      lon: o.lon,
-      states: o.states,
-    })),
-    splitCounties: reference.splitCounties.map((c) => ({ countyFips: c.countyFips, officeCode: c.office })),
-  };
 }
 
 export interface MapRender {

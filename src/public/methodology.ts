@@ -3,7 +3,7 @@ import { officeName as officeNameIn, stateName } from '../reference/names';
 import type { Reference } from '../reference/types';
 import { BOUNDARY_SOURCE } from './datapackage';
 import { homeView } from './home';
-import { BOUNDARY_DECIMALS, BOUNDARY_SIMPLIFICATION_KM2 } from './maps/boundaries';
+import { BOUNDARY_DECIMALS, BOUNDARY_SIMPLIFICATION_KM2 } from '../maps/boundaries';
 
 // The methodology page: mostly prose from the translations, plus the facts it must state exactly (the
 // threshold, the states split between field offices by county, the offices and what they cover).

@@ -6,7 +6,7 @@ import type { ReleaseData } from './catalog';
 import { barChart, columnChart, type Bar } from './charts';
 import { downloadName } from './csv';
 import type { Labeler } from './labels';
-import { formatCount } from './maps/format';
+import { formatCount } from '../maps/format';
 import { tableId, tableView } from './tables-view';
 
 // What a page says about one release: its label, dates, threshold, citation and notes, and the data page

@@ -12,9 +12,9 @@ import { releasesFeed } from './feed';
 import { attachment } from './files';
 import { pageResult, type SiteFreshness } from './freshness';
 import type { Labeler } from './labels';
-import { toMapReference } from './map-view';
-import type { Boundaries } from './maps/boundaries';
-import { loadBoundaries } from './maps/prebuilt';
+import { toMapReference } from '../maps/reference';
+import type { Boundaries } from '../maps/boundaries';
+import { loadBoundaries } from '../maps/prebuilt';
 import type { ReleaseResolver, Resolved } from './release-resolver';
 import { releaseHeader } from './release-view';
 

@@ -2,7 +2,7 @@ import { translate, type Lang } from '../platform/i18n';
 import type { ReleaseCell } from '../releases/read';
 import { tableByName, type Dimension } from '../releases/tables';
 import type { Labeler } from './labels';
-import { formatCount } from './maps/format';
+import { formatCount } from '../maps/format';
 
 // One release table as the data page shows it: a list for one dimension, a cross-tab for two (first
 // dimension down, second across), a single figure for the national total. Withheld cells read "withheld"
