@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
 import { NotFoundError } from '../platform/errors';
 import { intlLocale, localizedPath, translate, translateCount, type Lang } from '../platform/i18n';
-import { buildFingerprint, ByteLru } from '../public/cache';
+import { buildFingerprint, ByteLru } from '../platform/byte-cache';
 import { bodySize, type Body } from '../platform/body';
 import type { BodyCaches, FileResult, PageResult } from '../platform/send';
 import type { Reference } from '../reference/types';

@@ -3,7 +3,7 @@ import { bodySize, type Body } from '../platform/body';
 import type { Config } from '../platform/config';
 import type { FrozenResponses } from '../platform/frozen';
 import type { Reference } from '../reference/types';
-import { buildFingerprint, ByteLru } from './cache';
+import { buildFingerprint, ByteLru } from '../platform/byte-cache';
 import { createReleaseCatalog } from './catalog';
 import { createSiteFiles } from './files';
 import { createFreshness } from './freshness';

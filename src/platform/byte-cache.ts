@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Reference } from '../reference/types';
 import type { ReleaseRecord } from '../releases/read';
-import { ROOT } from '../platform/paths';
+import { ROOT } from './paths';
 
 // Caching for the public site. Releases are frozen, so anything rendered from one can be kept and sent
 // again byte for byte: pages, SVG and PNG maps, CSV and ZIP files are built once per release and kept
