@@ -1,7 +1,7 @@
 import type { Lang } from '../platform/i18n';
 import type { Freshness, PageResult } from '../platform/send';
 import type { ReleaseRecord } from '../releases/read';
-import { MAX_AGE, releaseTag } from '../platform/byte-cache';
+import { MAX_AGE, releaseTag } from './cache';
 import type { Resolved } from './release-resolver';
 
 // Which version of a public answer a request gets: its ETag (the deploy's fingerprint, the release and

@@ -3,7 +3,7 @@ import { NotFoundError } from '../platform/errors';
 import type { Lang } from '../platform/i18n';
 import type { FileResult, PageResult } from '../platform/send';
 import type { Reference } from '../reference/types';
-import { MAX_AGE } from '../platform/byte-cache';
+import { MAX_AGE } from './cache';
 import type { ReleaseCatalog, ReleaseData } from './catalog';
 import { changesCsv, changesPageModel } from './changes-view';
 import { codebookCsv } from './csv';
