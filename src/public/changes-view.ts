@@ -9,7 +9,8 @@ import {
   type CellChange,
   type ChangeKind,
 } from './changes';
-import { downloadName, publicStatus, toCsv } from './csv';
+import { toCsv } from '../platform/csv-safe';
+import { downloadName, publicStatus } from './csv';
 import { allLanguages, type Labeler } from './labels';
 import { formatCount } from '../maps/format';
 import { tableId } from './tables-view';

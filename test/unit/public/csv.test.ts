@@ -1,6 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import fc from 'fast-check';
-import { codebookCsv, CODEBOOK_COLUMNS, csvColumns, neutralize, tableCsv } from '../../../src/public/csv';
+import { codebookCsv, CODEBOOK_COLUMNS, csvColumns, tableCsv } from '../../../src/public/csv';
 import { createLabeler } from '../../../src/public/labels';
 import { TABLES } from '../../../src/releases/tables';
 import { buildReleaseCells } from '../../support/public-release';
@@ -13,26 +12,6 @@ const cells = buildReleaseCells(reference, '2026-09-30');
 function parseCsv(text: string): Record<string, string>[] {
   return parse(text, { columns: true, bom: true, skip_empty_lines: true });
 }
-
-describe('neutralize', () => {
-  it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx'])('prefixes a quote to %j', (value) => {
-    expect(neutralize(value)).toBe(`'${value}`);
-  });
-
-  it('leaves ordinary text alone', () => {
-    expect(neutralize('Texas')).toBe('Texas');
-    expect(neutralize('before-2017')).toBe('before-2017');
-    expect(neutralize('')).toBe('');
-  });
-
-  it('never lets a formula character start a cell (property)', () => {
-    fc.assert(
-      fc.property(fc.string(), (value) => {
-        expect(/^[=+\-@\t\r]/.test(neutralize(value))).toBe(false);
-      }),
-    );
-  });
-});
 
 describe('tableCsv', () => {
   it.each(TABLES.map((t) => t.name))('writes %s with a BOM, CRLF and the stable header', (name) => {
