@@ -1,6 +1,6 @@
 import { toCsv } from '../platform/csv-safe';
 import { LANGS, translate, type Lang } from '../platform/i18n';
-import { allLanguages, type Labeler } from '../public/labels';
+import { allLanguages, type Labeler } from '../reference/labeler';
 import { UNKNOWN_OFFICE_KEY, type CaseFilter, type PublicCase, type SourceKind } from './types';
 
 // The public record as downloads: CSV (one line per source, the import file's shape plus ids, labels in

@@ -1,5 +1,5 @@
 import { translate, type Lang } from '../platform/i18n';
-import type { Labeler } from '../public/labels';
+import type { Labeler } from '../reference/labeler';
 import { toMapReference } from '../maps/reference';
 import { loadMapGeometry, renderChoropleth, type MapGeometry } from '../maps';
 import { renderShapeSprite } from '../maps/sprite';

@@ -11,7 +11,7 @@ import {
 } from './changes';
 import { toCsv } from '../platform/csv-safe';
 import { downloadName, publicStatus } from './csv';
-import { allLanguages, type Labeler } from './labels';
+import { allLanguages, type Labeler } from '../reference/labeler';
 import { formatCount } from '../maps/format';
 import { tableId } from './tables-view';
 

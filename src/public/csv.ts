@@ -1,10 +1,9 @@
 import { toCsv } from '../platform/csv-safe';
+import { CODE_KINDS } from '../reference/types';
 import { LANGS } from '../platform/i18n';
-import { codeDefinition, codeLabel } from '../reference/names';
-import type { Reference } from '../reference/types';
 import type { ReleaseCell } from '../releases/read';
 import { tableByName } from '../releases/tables';
-import { allLanguages, type Labeler } from './labels';
+import { allLanguages, type Labeler } from '../reference/labeler';
 
 // Release tables and the codebook as CSV, written by platform/csv-safe.ts (RFC 4180, a byte-order mark
 // for Excel, no cell a spreadsheet would run). The header is a stable English machine name per column;
@@ -74,16 +73,20 @@ export const CODEBOOK_COLUMNS: readonly string[] = [
 ];
 
 /** Every code of the four lists with labels and definitions in every language served. */
-export function codebookCsv(reference: Reference): string {
-  const rows = [...reference.codes]
-    .sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.position - b.position))
-    .map((c) => [
-      c.kind,
-      c.code,
-      String(c.position),
-      ...LANGS.map((lang) => codeLabel(c, lang)),
-      ...LANGS.map((lang) => codeDefinition(c, lang)),
-    ]);
+export function codebookCsv(labeler: Labeler): string {
+  // Lists in the order of their names (CODE_KINDS is alphabetical), codes in the codebook's order.
+  const kinds = [...CODE_KINDS].sort();
+  const rows = kinds.flatMap((kind) =>
+    labeler
+      .codes(kind)
+      .map((c) => [
+        c.kind,
+        c.code,
+        String(c.position),
+        ...LANGS.map((lang) => labeler.label(kind, c.code, lang)),
+        ...LANGS.map((lang) => labeler.definition(kind, c.code, lang)),
+      ]),
+  );
   return toCsv([[...CODEBOOK_COLUMNS], ...rows]);
 }
 

@@ -3,7 +3,7 @@ import type { Lang } from '../platform/i18n';
 import type { Reference } from '../reference/types';
 import type { ReleaseData } from './catalog';
 import { renderSelectionMap } from './change-map';
-import type { Labeler } from './labels';
+import type { Labeler } from '../reference/labeler';
 import { toMapReference } from '../maps/reference';
 import type { MapSelection } from './map-view';
 import { loadMapGeometry, type MapGeometry } from '../maps';

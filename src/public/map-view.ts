@@ -1,9 +1,9 @@
 import { BadRequestError } from '../platform/errors';
 import { translate, type Lang } from '../platform/i18n';
 import type { ReleaseCell } from '../releases/read';
-import { UNKNOWN_OFFICE } from '../releases/tables';
+import { UNKNOWN_OFFICE } from '../reference/dimensions';
 import type { ReleaseData } from './catalog';
-import type { Labeler } from './labels';
+import type { Labeler } from '../reference/labeler';
 import { renderChoropleth, type MapGeometry } from '../maps';
 import type { MapViewName } from './params';
 import { cellView, type CellView } from './tables-view';
@@ -94,7 +94,7 @@ export interface MapRender {
   standalone: boolean;
   caption?: string[];
   idPrefix?: string;
-  /** Inline maps draw their shapes from the sprite at this address (see maps/sprite.ts). */
+  /** Inline maps draw their shapes from the sprite at this address (see src/maps/sprite.ts). */
   shapesHref?: string;
 }
 

@@ -5,7 +5,7 @@ import type { ReleaseRecord } from '../releases/read';
 import type { ReleaseData } from './catalog';
 import { barChart, columnChart, type Bar } from './charts';
 import { downloadName } from './csv';
-import type { Labeler } from './labels';
+import type { Labeler } from '../reference/labeler';
 import { formatCount } from '../maps/format';
 import { tableId, tableView } from './tables-view';
 

@@ -11,7 +11,7 @@ import { dataPackageJson } from './datapackage';
 import { releasesFeed } from './feed';
 import { attachment } from './files';
 import { pageResult, type SiteFreshness } from './freshness';
-import type { Labeler } from './labels';
+import type { Labeler } from '../reference/labeler';
 import { toMapReference } from '../maps/reference';
 import type { Boundaries } from '../maps/boundaries';
 import { loadBoundaries } from '../maps/prebuilt';
@@ -88,7 +88,7 @@ export function createResearch(deps: ResearchDeps) {
       key: 'codebook-csv',
       freshness: freshness.ofRelease(r, 'codebook'),
       disposition: attachment(r.data.record.label, 'codebook.csv'),
-      build: () => codebookCsv(reference),
+      build: () => codebookCsv(labeler),
     };
   }
 

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { codebookCsv, CODEBOOK_COLUMNS, csvColumns, tableCsv } from '../../../src/public/csv';
-import { createLabeler } from '../../../src/public/labels';
+import { createLabeler } from '../../../src/reference/labeler';
 import { TABLES } from '../../../src/releases/tables';
 import { buildReleaseCells } from '../../support/public-release';
 import { loadTestReference } from '../../support/reference-csv';
@@ -77,7 +77,7 @@ describe('tableCsv', () => {
     expect(row!.action_type_label_en).toBe(`'=HYPERLINK("http://evil.example","x")`);
     // No catalog knows the code yet, so every language shows the English label, neutralized too.
     expect(row!.action_type_label_es).toBe(`'=HYPERLINK("http://evil.example","x")`);
-    const codebook = parseCsv(codebookCsv(hostile)).find((r) => r.code === 'zz')!;
+    const codebook = parseCsv(codebookCsv(createLabeler(hostile))).find((r) => r.code === 'zz')!;
     expect(codebook.definition_en).toBe(`'-2`);
     expect(codebook.definition_es).toBe(`'-2`);
   });
@@ -99,7 +99,7 @@ describe('tableCsv', () => {
 
 describe('codebookCsv', () => {
   it('lists every code with both languages', () => {
-    const rows = parseCsv(codebookCsv(reference));
+    const rows = parseCsv(codebookCsv(labeler));
     expect(Object.keys(rows[0]!)).toEqual([...CODEBOOK_COLUMNS]);
     expect(rows).toHaveLength(reference.codes.length);
     expect(rows.every((r) => r.label_en && r.label_es && r.definition_en && r.definition_es)).toBe(true);
