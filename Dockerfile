@@ -22,7 +22,7 @@ COPY public ./public
 COPY reference ./reference
 # The disclosure rule is served as a page (/methodology/disclosure) from the same file.
 COPY docs/disclosure.md ./docs/disclosure.md
-COPY src/public/maps/geometry.prebuilt.json ./src/public/maps/geometry.prebuilt.json
+COPY src/maps/geometry.prebuilt.json ./src/maps/geometry.prebuilt.json
 USER node
 EXPOSE 3000
 CMD ["node", "--enable-source-maps", "--max-old-space-size=192", "--max-semi-space-size=4", "dist/src/server.js"]

@@ -1,7 +1,7 @@
 // Times the map core: the one-off geometry build at start-up, then each render, standalone SVG and PNG.
 // Run with `npx tsx bench/maps.ts`; the budget is under 10 ms per SVG render.
-import { buildMapGeometry, renderChoropleth, svgToPng, svgToPngAsync } from '../src/public/maps';
-import type { MapView } from '../src/public/maps';
+import { buildMapGeometry, renderChoropleth, svgToPng, svgToPngAsync } from '../src/maps';
+import type { MapView } from '../src/maps';
 import { loadMapReference } from '../test/unit/maps/reference-fixture';
 
 const reference = loadMapReference();

@@ -1,5 +1,5 @@
 import { translate, type Lang } from '../platform/i18n';
-import type { Labeler } from '../public/labels';
+import type { Labeler } from '../reference/labeler';
 import { LIMITS, SOURCE_KINDS, type Problem, type PublicCase } from './types';
 import type { RawCase, RawSource } from './validate';
 

@@ -1,7 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../platform/csv-safe';
 import { LANGS, translate, type Lang } from '../platform/i18n';
-import { neutralize } from '../public/csv';
-import { allLanguages, type Labeler } from '../public/labels';
+import { allLanguages, type Labeler } from '../reference/labeler';
 import { UNKNOWN_OFFICE_KEY, type CaseFilter, type PublicCase, type SourceKind } from './types';
 
 // The public record as downloads: CSV (one line per source, the import file's shape plus ids, labels in
@@ -85,10 +84,7 @@ export function casesCsv(cases: readonly PublicCase[], labeler: Labeler, origin:
     });
   });
   // Desk-written text can start with "=", "+", "-" or "@": a spreadsheet must never run it as a formula.
-  return stringify(
-    [[...CASES_CSV_COLUMNS], ...rows].map((row) => row.map((value) => neutralize(value))),
-    { bom: true, record_delimiter: 'windows' },
-  );
+  return toCsv([[...CASES_CSV_COLUMNS], ...rows]);
 }
 
 /** Every case as the API's JSON, with every language's labels and each case's address. */

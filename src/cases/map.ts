@@ -1,8 +1,8 @@
 import { translate, type Lang } from '../platform/i18n';
-import type { Labeler } from '../public/labels';
-import { toMapReference } from '../public/map-view';
-import { loadMapGeometry, renderChoropleth, type MapGeometry } from '../public/maps';
-import { renderShapeSprite } from '../public/maps/sprite';
+import type { Labeler } from '../reference/labeler';
+import { toMapReference } from '../maps/reference';
+import { loadMapGeometry, renderChoropleth, type MapGeometry } from '../maps';
+import { renderShapeSprite } from '../maps/sprite';
 import type { Reference } from '../reference/types';
 import { UNKNOWN_OFFICE_KEY, type CaseFilter } from './types';
 

@@ -1,12 +1,12 @@
 import { LANGS, intlLocale, longDate, translate, type Lang } from '../platform/i18n';
-import { createLabeler, type Labeler } from '../public/labels';
+import { labelerFor, type Labeler } from '../reference/labeler';
 import { officesForState } from '../reference/lookup';
 import type { Reference } from '../reference/types';
 import { UNKNOWN_OFFICE_KEY, type CaseFilter, type PublicCase } from './types';
 
 // What the public record's pages show, in the page's language. Labels for states, offices and codes come
-// from the public site's labeler (one set of labels everywhere); the desk's texts are shown as written,
-// marked with their language when the page's is missing.
+// from the one labeler (reference/labeler.ts: one set of labels everywhere); the desk's texts are shown
+// as written, marked with their language when the page's is missing.
 
 const monthFormats = new Map(
   LANGS.map((lang) => [
@@ -31,7 +31,7 @@ function inLanguage(en: string, es: string | null, lang: Lang): { text: string; 
 
 /** Builds the presenter once per app, with the labels of the reference data. */
 export function createCasePresenter(reference: Reference) {
-  const labeler: Labeler = createLabeler(reference);
+  const labeler: Labeler = labelerFor(reference);
 
   function officeLabel(c: PublicCase, lang: Lang): string | null {
     if (c.fieldOffice) return labeler.label('field_office', c.fieldOffice, lang);

@@ -1,8 +1,10 @@
+import { UNKNOWN_OFFICE } from '../reference/dimensions';
+
 // The public record's types: already-public cases with their sources. Nothing here refers to a report or
 // a release; the two datasets are kept apart by design (see the migrations).
 
-/** The office key for "the sources do not say which office", as the public labels and release tables use it. */
-export const UNKNOWN_OFFICE_KEY = 'unknown';
+/** The office key for "the sources do not say which office": the labeler's and the release tables' own. */
+export const UNKNOWN_OFFICE_KEY = UNKNOWN_OFFICE;
 
 export const SOURCE_KINDS = ['news', 'court_record', 'foia', 'published_report', 'other'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];

@@ -1,10 +1,10 @@
 import { migrateToLatest, openDb } from '../platform/db';
 import { startEmbeddedDatabase } from '../platform/embedded-db';
-import { toMapReference } from '../public/map-view';
-import { writePrebuiltBoundaries, writePrebuiltGeometry } from '../public/maps/prebuilt';
+import { toMapReference } from '../maps/reference';
+import { writePrebuiltBoundaries, writePrebuiltGeometry } from '../maps/prebuilt';
 import { loadReference } from '../reference/store';
 
-// `npm run maps:build`: rebuilds src/public/maps/geometry.prebuilt.json and boundaries.prebuilt.json
+// `npm run maps:build`: rebuilds src/maps/geometry.prebuilt.json and boundaries.prebuilt.json
 // after the reference data or the atlas changes (a test says when). The reference is read the way the app
 // reads it, from a database migrated from reference/*.csv: a throwaway in-memory one, so no configured
 // database is touched.
@@ -15,10 +15,10 @@ async function main(): Promise<void> {
     await migrateToLatest(db);
     const reference = toMapReference(await loadReference(db));
     writePrebuiltGeometry(reference);
-    process.stdout.write('wrote src/public/maps/geometry.prebuilt.json\n');
+    process.stdout.write('wrote src/maps/geometry.prebuilt.json\n');
     // The same geometry as data, for /data/boundaries/*.geojson.
     writePrebuiltBoundaries(reference);
-    process.stdout.write('wrote src/public/maps/boundaries.prebuilt.json\n');
+    process.stdout.write('wrote src/maps/boundaries.prebuilt.json\n');
   } finally {
     await db.destroy();
     await embedded.stop();

@@ -1,6 +1,6 @@
 import { intlLocale, longDate, type Lang } from '../platform/i18n';
-import { codeDefinition, codeLabel } from '../reference/names';
-import { codesOf, stateName } from '../reference/lookup';
+import { labelerFor } from '../reference/labeler';
+import { codesOf } from '../reference/lookup';
 import type { CodeKind, Reference } from '../reference/types';
 import { FIRST_YEAR } from '../reports/coded-fields';
 import { REPORT_FIELDS, type FieldErrors, type ReportField, type ReportFormValues } from './schema';
@@ -59,7 +59,8 @@ export function formView(options: {
   const values = options.values ?? EMPTY_VALUES;
   const errors = options.errors ?? {};
   const byName = collator(lang);
-  const nameOfState = (usps: string): string => stateName(reference, usps, lang);
+  const labeler = labelerFor(reference);
+  const nameOfState = (usps: string): string => labeler.label('state', usps, lang);
   const states: Option[] = reference.states
     .map((state) => ({
       value: state.usps,
@@ -109,8 +110,8 @@ export function formView(options: {
       items: codesOf(reference, group.kind).map((code) => ({
         id: `${group.name}-${code.code}`,
         value: code.code,
-        label: codeLabel(code, lang),
-        hint: codeDefinition(code, lang),
+        label: labeler.label(group.kind, code.code, lang),
+        hint: labeler.definition(group.kind, code.code, lang),
         checked: Array.isArray(chosen) ? chosen.includes(code.code) : chosen === code.code,
       })),
     };

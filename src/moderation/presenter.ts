@@ -1,7 +1,7 @@
 import type { AuditRow } from '../audit/store';
-import { intlLocale, type Lang } from '../platform/i18n';
-import { codesOf, officesForState, stateName } from '../reference/lookup';
-import { codeLabel as labelOf } from '../reference/names';
+import type { Lang } from '../platform/i18n';
+import { labelerFor } from '../reference/labeler';
+import { codesOf, officesForState } from '../reference/lookup';
 import type { CodeKind, Reference } from '../reference/types';
 import { DECISION_REASONS, QUEUE_STATUSES } from '../reports/types';
 import type { OpenedReport } from './service';
@@ -9,27 +9,27 @@ import { formatCursor } from './queue-cursor';
 import type { QueuePage } from './queue-store';
 import type { QueueFilter, QueueItem, ReviewReport } from './store';
 
-// View models for the desk's pages: labels in the page's language, options with their selected state.
+// View models for the desk's pages: labels in the page's language (the app's one labeler), options with
+// their selected state. Offices keep the name the agency uses, untranslated, beside their code.
 
 function codeLabel(reference: Reference, kind: CodeKind, code: string, lang: Lang): string {
-  const found = reference.codes.find((c) => c.kind === kind && c.code === code);
-  return found ? labelOf(found, lang) : code;
-}
-
-function officeName(reference: Reference, code: string | null): string | null {
-  if (!code) return null;
-  return reference.offices.find((office) => office.code === code)?.name ?? code;
+  return labelerFor(reference).label(kind, code, lang);
 }
 
 function placeOptions(reference: Reference, lang: Lang, state?: string, office?: string | null) {
+  const labeler = labelerFor(reference);
+  const covered = reference.states
+    .filter((s) => officesForState(reference, s.usps).length > 0)
+    .map((s) => s.usps);
   return {
-    states: reference.states
-      .filter((s) => officesForState(reference, s.usps).length > 0)
-      .map((s) => ({ value: s.usps, label: stateName(reference, s.usps, lang), selected: s.usps === state }))
-      .sort((a, b) => a.label.localeCompare(b.label, intlLocale(lang))),
+    states: labeler.sort('state', covered, lang).map((usps) => ({
+      value: usps,
+      label: labeler.label('state', usps, lang),
+      selected: usps === state,
+    })),
     offices: reference.offices.map((o) => ({
       value: o.code,
-      label: `${o.name} (${o.code})`,
+      label: `${labeler.recordedOfficeName(o.code)} (${o.code})`,
       selected: o.code === office,
     })),
   };
@@ -42,8 +42,8 @@ export function row(reference: Reference, item: QueueItem, lang: Lang) {
     path: `/moderate/reports/${item.id}`,
     value: `${item.id}:${item.version}`,
     statusKey: `moderation.status.${item.status}`,
-    state: stateName(reference, item.state, lang),
-    office: officeName(reference, item.fieldOffice),
+    state: labelerFor(reference).label('state', item.state, lang),
+    office: item.fieldOffice ? labelerFor(reference).recordedOfficeName(item.fieldOffice) : null,
     month: item.incidentMonth,
     receivedOn: item.receivedOn,
     role: codeLabel(reference, 'target_role', item.targetRole, lang),
@@ -109,7 +109,7 @@ export function codesFormView(reference: Reference, report: ReviewReport, lang: 
   const checkboxes = (kind: CodeKind, selected: string[]) =>
     codesOf(reference, kind).map((code) => ({
       value: code.code,
-      label: labelOf(code, lang),
+      label: codeLabel(reference, kind, code.code, lang),
       checked: selected.includes(code.code),
     }));
   return {
@@ -117,7 +117,7 @@ export function codesFormView(reference: Reference, report: ReviewReport, lang: 
     month: report.incidentMonth,
     roles: codesOf(reference, 'target_role').map((code) => ({
       value: code.code,
-      label: labelOf(code, lang),
+      label: codeLabel(reference, 'target_role', code.code, lang),
       selected: code.code === report.targetRole,
     })),
     actions: checkboxes('action_type', report.actionTypes),

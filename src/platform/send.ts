@@ -39,7 +39,7 @@ export interface FileResult {
   build(): string | Uint8Array | Promise<string | Uint8Array>;
 }
 
-/** A cache of built bodies that builds each one once (public/cache.ts ByteLru is one). */
+/** A cache of built bodies that builds each one once (platform/byte-cache.ts ByteLru is one). */
 export interface BodyCache {
   get(key: string): Body | undefined;
   getOrBuild(key: string, build: () => Promise<Body>): Promise<Body>;

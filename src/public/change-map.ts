@@ -2,11 +2,11 @@ import { translate, type Lang } from '../platform/i18n';
 import type { ReleaseData } from './catalog';
 import { cellChange, publishedCount, type CellChange } from './changes';
 import { formatDifference } from './changes-view';
-import type { Labeler } from './labels';
+import type { Labeler } from '../reference/labeler';
 import { mapTable, mapTitle, renderMap, selectionCells, type MapRender, type MapSelection } from './map-view';
-import { computeClasses, renderChoropleth, type MapClass } from './maps';
-import { formatCount } from './maps/format';
-import { UNKNOWN_OFFICE } from '../releases/tables';
+import { computeClasses, renderChoropleth, type MapClass } from '../maps';
+import { formatCount } from '../maps/format';
+import { UNKNOWN_OFFICE } from '../reference/dimensions';
 
 // "Change since the previous release" on the map page: the same table of both releases, drawn as the
 // difference where both published the area's count. An area withheld in either release is hatched and

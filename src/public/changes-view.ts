@@ -9,9 +9,10 @@ import {
   type CellChange,
   type ChangeKind,
 } from './changes';
-import { downloadName, publicStatus, toCsv } from './csv';
-import { allLanguages, type Labeler } from './labels';
-import { formatCount } from './maps/format';
+import { toCsv } from '../platform/csv-safe';
+import { downloadName, publicStatus } from './csv';
+import { allLanguages, type Labeler } from '../reference/labeler';
+import { formatCount } from '../maps/format';
 import { tableId } from './tables-view';
 
 // The changes page (/data/releases/:label/changes) and its CSV twin. The page lists what a reader looks

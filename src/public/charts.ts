@@ -1,6 +1,6 @@
-import { formatCount } from './maps/format';
-import { hatchPattern, HATCH_LINE, TEXT_COLOR } from './maps/legend';
-import { escapeXml, fmt } from './maps/svg';
+import { formatCount } from '../maps/format';
+import { hatchPattern, HATCH_LINE, TEXT_COLOR } from '../maps/legend';
+import { escapeXml, fmt } from '../maps/svg';
 
 // Bar charts as SVG strings, drawn on the server. Presentation attributes only (the CSP forbids inline
 // styles), a <title> on every bar for pointer users, and role=img with a title and description for

@@ -1,9 +1,8 @@
 import { LANGS, translate, type Lang } from '../platform/i18n';
-import { codeDefinition, codeLabel } from '../reference/names';
 import { CODE_KINDS } from '../reference/types';
 import { TABLES } from '../releases/tables';
 import { csvColumns } from './csv';
-import type { Labeler } from './labels';
+import type { Labeler } from '../reference/labeler';
 import { dimensionName } from './tables-view';
 
 // The codebook: every code of the four lists with its label and definition in the page's language, the
@@ -19,8 +18,8 @@ export function codebookModel(labeler: Labeler, lang: Lang) {
       intro: translate(lang, `public.kinds.${kind}.intro`),
       codes: labeler.codes(kind).map((c) => ({
         code: c.code,
-        label: codeLabel(c, lang),
-        definition: codeDefinition(c, lang),
+        label: labeler.label(kind, c.code, lang),
+        definition: labeler.definition(kind, c.code, lang),
       })),
     })),
     // One label column per language served: …_label_en, …_label_es, …

@@ -1,14 +1,13 @@
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../platform/csv-safe';
+import { CODE_KINDS } from '../reference/types';
 import { LANGS } from '../platform/i18n';
-import { codeDefinition, codeLabel } from '../reference/names';
-import type { Reference } from '../reference/types';
 import type { ReleaseCell } from '../releases/read';
 import { tableByName } from '../releases/tables';
-import { allLanguages, type Labeler } from './labels';
+import { allLanguages, type Labeler } from '../reference/labeler';
 
-// Downloads as CSV: RFC 4180 (CRLF, quotes only where needed), UTF-8 with a byte-order mark because
-// Excel reads UTF-8 without one as the local code page and garbles every accent. The header is a
-// stable English machine name per column; the file name carries the release label.
+// Release tables and the codebook as CSV, written by platform/csv-safe.ts (RFC 4180, a byte-order mark
+// for Excel, no cell a spreadsheet would run). The header is a stable English machine name per column;
+// the file name carries the release label.
 
 /** The statuses downloads show. */
 export type PublicStatus = 'published' | 'withheld';
@@ -28,31 +27,6 @@ export function publicStatus(status: ReleaseCell['status']): PublicStatus {
 export function csvColumns(table: string): string[] {
   const dims = tableByName(table).dimensions;
   return [...dims, ...dims.flatMap((d) => LANGS.map((lang) => `${d}_label_${lang}`)), 'count', 'status'];
-}
-
-// A spreadsheet runs a cell starting with one of these as a formula ("CSV injection"). Labels come from
-// our own reference data, but the file must stay safe to open whatever a future code list contains.
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** Prefixes a single quote to a value a spreadsheet would otherwise evaluate. */
-export function neutralize(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
-}
-
-/**
- * Rows as a download: RFC 4180 with CRLF and a byte-order mark, every value neutralized except whole
- * numbers in `numberColumns` (a difference of -18 is data a spreadsheet must read as a number).
- */
-export function toCsv(
-  rows: readonly (readonly string[])[],
-  numberColumns: ReadonlySet<number> = new Set(),
-): string {
-  const safe = (value: string, column: number): string =>
-    numberColumns.has(column) && /^-?\d+$/.test(value) ? value : neutralize(value);
-  return stringify(
-    rows.map((row) => row.map(safe)),
-    { bom: true, record_delimiter: 'windows' },
-  );
 }
 
 /** One release table as CSV, rows in a stable order (keys as the English pages sort them). */
@@ -99,16 +73,20 @@ export const CODEBOOK_COLUMNS: readonly string[] = [
 ];
 
 /** Every code of the four lists with labels and definitions in every language served. */
-export function codebookCsv(reference: Reference): string {
-  const rows = [...reference.codes]
-    .sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.position - b.position))
-    .map((c) => [
-      c.kind,
-      c.code,
-      String(c.position),
-      ...LANGS.map((lang) => codeLabel(c, lang)),
-      ...LANGS.map((lang) => codeDefinition(c, lang)),
-    ]);
+export function codebookCsv(labeler: Labeler): string {
+  // Lists in the order of their names (CODE_KINDS is alphabetical), codes in the codebook's order.
+  const kinds = [...CODE_KINDS].sort();
+  const rows = kinds.flatMap((kind) =>
+    labeler
+      .codes(kind)
+      .map((c) => [
+        c.kind,
+        c.code,
+        String(c.position),
+        ...LANGS.map((lang) => labeler.label(kind, c.code, lang)),
+        ...LANGS.map((lang) => labeler.definition(kind, c.code, lang)),
+      ]),
+  );
   return toCsv([[...CODEBOOK_COLUMNS], ...rows]);
 }
 

@@ -1,9 +1,10 @@
 import { LANGS, englishLanguageName, translate } from '../platform/i18n';
-import type { Reference } from '../reference/types';
-import { CODE_KINDS, TABLES, UNKNOWN_OFFICE, type Dimension } from '../releases/tables';
+import { UNKNOWN_OFFICE, type Dimension } from '../reference/dimensions';
+import { CODE_KINDS, type Reference } from '../reference/types';
+import { TABLES } from '../releases/tables';
 import type { ReleaseData } from './catalog';
 import { CODEBOOK_COLUMNS, csvColumns, type PublicStatus } from './csv';
-import { BOUNDARY_DECIMALS, BOUNDARY_SIMPLIFICATION_KM2 } from './maps/boundaries';
+import { BOUNDARY_DECIMALS, BOUNDARY_SIMPLIFICATION_KM2 } from '../maps/boundaries';
 import { citation } from './release-view';
 
 // A Frictionless Data Package (v1, tabular) for each release: what R's `frictionless`, Python's

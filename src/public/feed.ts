@@ -1,6 +1,6 @@
 import { LANGS, localizedPath, translate, type Lang } from '../platform/i18n';
 import type { ReleaseRecord } from '../releases/read';
-import { escapeXml } from './maps/svg';
+import { escapeXml } from '../maps/svg';
 
 // An Atom feed of the releases (/data/releases.atom, /es/data/releases.atom), so people can follow new
 // releases in any feed reader without an account. Written in the feed's language, with links to each

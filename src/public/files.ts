@@ -8,10 +8,10 @@ import { downloadName, tableCsv } from './csv';
 import { dataPackageJson } from './datapackage';
 import type { SiteFreshness } from './freshness';
 import { releasesJson, tableJson } from './json';
-import type { Labeler } from './labels';
+import type { Labeler } from '../reference/labeler';
 import type { MapDrawing } from './map-drawing';
 import { checkSelection, type MapSelection } from './map-view';
-import { svgToPngAsync } from './maps';
+import { svgToPngAsync } from '../maps';
 import type { MapFileQuery } from './params';
 import type { ReleaseResolver } from './release-resolver';
 import { releaseHeader } from './release-view';
@@ -95,7 +95,7 @@ export function createSiteFiles(deps: SiteFilesDeps) {
         key: `zip|${record.id}`,
         freshness: version,
         disposition: attachment(record.label, 'all.zip'),
-        build: () => releaseZip(r.data, labeler, reference, dataPackageJson(r.data, reference, origin)),
+        build: () => releaseZip(r.data, labeler, dataPackageJson(r.data, reference, origin)),
       };
     }
     const table = /^([a-z_]+)\.csv$/.exec(file)?.[1];

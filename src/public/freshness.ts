@@ -8,7 +8,7 @@ import type { Resolved } from './release-resolver';
 // what was asked of it), how long browsers and proxies may keep it, and the key it is cached under here.
 // Releases are frozen, so a version, once built, is sent again byte for byte.
 
-/** The ETags and max-ages of the public site, under the deploy's fingerprint (cache.ts). */
+/** The ETags and max-ages of the public site, under the deploy's fingerprint (platform/fingerprint.ts). */
 export function createFreshness(fingerprint: string) {
   return {
     /**

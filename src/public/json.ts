@@ -2,7 +2,7 @@ import type { ReleaseCell } from '../releases/read';
 import type { ReleaseRecord } from '../releases/read';
 import { TABLES, tableByName } from '../releases/tables';
 import { publicStatus } from './csv';
-import { allLanguages, type Labeler } from './labels';
+import { allLanguages, type Labeler } from '../reference/labeler';
 import { citation } from './release-view';
 
 // The API's JSON (/api/v1/…): the same cells as the CSV downloads, with labels in every language, and

@@ -3,10 +3,11 @@ import type { Lang } from '../platform/i18n';
 import type { Reference } from '../reference/types';
 import type { ReleaseData } from './catalog';
 import { renderSelectionMap } from './change-map';
-import type { Labeler } from './labels';
-import { toMapReference, type MapSelection } from './map-view';
-import { loadMapGeometry, type MapGeometry } from './maps';
-import { renderShapeSprite, type ShapeSprite } from './maps/sprite';
+import type { Labeler } from '../reference/labeler';
+import { toMapReference } from '../maps/reference';
+import type { MapSelection } from './map-view';
+import { loadMapGeometry, type MapGeometry } from '../maps';
+import { renderShapeSprite, type ShapeSprite } from '../maps/sprite';
 
 // The public site's maps as SVG: inline in a page (the home page, the map page) or standalone for the
 // map files. The geometry and the shape sprite are read on first use, then shared by every render.

@@ -3,7 +3,7 @@ import type { PageResult } from '../platform/send';
 import type { ReleaseCatalog } from './catalog';
 import { changeRows, changeTitle } from './change-map';
 import { pageResult, type SiteFreshness } from './freshness';
-import type { Labeler } from './labels';
+import type { Labeler } from '../reference/labeler';
 import type { MapDrawing } from './map-drawing';
 import { checkSelection, mapFilters, mapRows, mapTable, mapTitle, type MapSelection } from './map-view';
 import type { MapQuery } from './params';

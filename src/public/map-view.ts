@@ -1,11 +1,10 @@
 import { BadRequestError } from '../platform/errors';
 import { translate, type Lang } from '../platform/i18n';
-import type { Reference } from '../reference/types';
 import type { ReleaseCell } from '../releases/read';
-import { UNKNOWN_OFFICE } from '../releases/tables';
+import { UNKNOWN_OFFICE } from '../reference/dimensions';
 import type { ReleaseData } from './catalog';
-import type { Labeler } from './labels';
-import { renderChoropleth, type MapGeometry, type MapReference } from './maps';
+import type { Labeler } from '../reference/labeler';
+import { renderChoropleth, type MapGeometry } from '../maps';
 import type { MapViewName } from './params';
 import { cellView, type CellView } from './tables-view';
 
@@ -86,22 +85,6 @@ export function mapTitle(selection: MapSelection, labeler: Labeler, lang: Lang):
   return base;
 }
 
-/** The reference data in the shape the map core takes. */
-export function toMapReference(reference: Reference): MapReference {
-  return {
-    states: reference.states.map((s) => ({ usps: s.usps, name: s.nameEn, fips: s.fips, type: s.type })),
-    fieldOffices: reference.offices.map((o) => ({
-      code: o.code,
-      name: o.name,
-      city: o.city,
-      lat: o.lat,
-      lon: o.lon,
-      states: o.states,
-    })),
-    splitCounties: reference.splitCounties.map((c) => ({ countyFips: c.countyFips, officeCode: c.office })),
-  };
-}
-
 export interface MapRender {
   geometry: MapGeometry;
   data: ReleaseData;
@@ -111,7 +94,7 @@ export interface MapRender {
   standalone: boolean;
   caption?: string[];
   idPrefix?: string;
-  /** Inline maps draw their shapes from the sprite at this address (see maps/sprite.ts). */
+  /** Inline maps draw their shapes from the sprite at this address (see src/maps/sprite.ts). */
   shapesHref?: string;
 }
 

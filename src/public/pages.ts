@@ -7,7 +7,7 @@ import { disclosureHtml } from './disclosure-doc';
 import { pageResult, type SiteFreshness } from './freshness';
 import { homeView } from './home';
 import { datasetJsonLd, jsonLdScript } from './jsonld';
-import type { Labeler } from './labels';
+import type { Labeler } from '../reference/labeler';
 import type { MapDrawing } from './map-drawing';
 import type { MapSelection } from './map-view';
 import { methodologyModel } from './methodology';
@@ -44,7 +44,7 @@ export function createSitePages(deps: SitePagesDeps) {
   async function home(lang: Lang): Promise<PageResult> {
     const r = await resolver.resolve(undefined);
     return pageResult(lang, '/', '', 'public/home', 'home.title', freshness.ofRelease(r), () => {
-      const base = homeView(reference, lang);
+      const base = homeView(reference, labeler, lang);
       if (!r) return { ...base, hasRelease: false };
       const { record } = r.data;
       const byState = r.data.tables.get('by_state') ?? [];
@@ -132,7 +132,7 @@ export function createSitePages(deps: SitePagesDeps) {
       'public/methodology',
       'public.methodology.title',
       version,
-      () => methodologyModel(reference, lang, threshold),
+      () => methodologyModel(reference, labeler, lang, threshold),
     );
   }
 

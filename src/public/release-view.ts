@@ -5,8 +5,8 @@ import type { ReleaseRecord } from '../releases/read';
 import type { ReleaseData } from './catalog';
 import { barChart, columnChart, type Bar } from './charts';
 import { downloadName } from './csv';
-import type { Labeler } from './labels';
-import { formatCount } from './maps/format';
+import type { Labeler } from '../reference/labeler';
+import { formatCount } from '../maps/format';
 import { tableId, tableView } from './tables-view';
 
 // What a page says about one release: its label, dates, threshold, citation and notes, and the data page

@@ -11,10 +11,10 @@ import { dataPackageJson } from './datapackage';
 import { releasesFeed } from './feed';
 import { attachment } from './files';
 import { pageResult, type SiteFreshness } from './freshness';
-import type { Labeler } from './labels';
-import { toMapReference } from './map-view';
-import type { Boundaries } from './maps/boundaries';
-import { loadBoundaries } from './maps/prebuilt';
+import type { Labeler } from '../reference/labeler';
+import { toMapReference } from '../maps/reference';
+import type { Boundaries } from '../maps/boundaries';
+import { loadBoundaries } from '../maps/prebuilt';
 import type { ReleaseResolver, Resolved } from './release-resolver';
 import { releaseHeader } from './release-view';
 
@@ -88,7 +88,7 @@ export function createResearch(deps: ResearchDeps) {
       key: 'codebook-csv',
       freshness: freshness.ofRelease(r, 'codebook'),
       disposition: attachment(r.data.record.label, 'codebook.csv'),
-      build: () => codebookCsv(reference),
+      build: () => codebookCsv(labeler),
     };
   }
 

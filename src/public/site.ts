@@ -3,11 +3,12 @@ import { bodySize, type Body } from '../platform/body';
 import type { Config } from '../platform/config';
 import type { FrozenResponses } from '../platform/frozen';
 import type { Reference } from '../reference/types';
-import { buildFingerprint, ByteLru } from './cache';
+import { ByteLru } from '../platform/byte-cache';
+import { buildFingerprint } from '../platform/fingerprint';
 import { createReleaseCatalog } from './catalog';
 import { createSiteFiles } from './files';
 import { createFreshness } from './freshness';
-import { createLabeler } from './labels';
+import { labelerFor } from '../reference/labeler';
 import { createMapDrawing } from './map-drawing';
 import { createMapPage } from './map-page';
 import { createSitePages } from './pages';
@@ -37,7 +38,7 @@ export function createPublicSite(deps: {
 }) {
   const { reference } = deps;
   const { origin, DISCLOSURE_THRESHOLD: defaultThreshold } = deps.config;
-  const labeler = createLabeler(reference);
+  const labeler = labelerFor(reference);
   const frozen = deps.options.frozen || undefined;
   // Every public answer depends on the list of releases (the latest, the picker, "is this the latest?"):
   // frozen responses are served only while the list is fresh, and forgotten when it changes.

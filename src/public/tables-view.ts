@@ -1,8 +1,9 @@
 import { translate, type Lang } from '../platform/i18n';
 import type { ReleaseCell } from '../releases/read';
-import { tableByName, type Dimension } from '../releases/tables';
-import type { Labeler } from './labels';
-import { formatCount } from './maps/format';
+import type { Dimension } from '../reference/dimensions';
+import { tableByName } from '../releases/tables';
+import type { Labeler } from '../reference/labeler';
+import { formatCount } from '../maps/format';
 
 // One release table as the data page shows it: a list for one dimension, a cross-tab for two (first
 // dimension down, second across), a single figure for the national total. Withheld cells read "withheld"

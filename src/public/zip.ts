@@ -1,10 +1,9 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import { LANGS, translate, type Lang } from '../platform/i18n';
-import type { Reference } from '../reference/types';
 import { TABLES } from '../releases/tables';
 import type { ReleaseData } from './catalog';
 import { codebookCsv, csvColumns, downloadName, tableCsv } from './csv';
-import type { Labeler } from './labels';
+import type { Labeler } from '../reference/labeler';
 
 // One file with everything a researcher needs to cite a release offline: every table as CSV, the
 // codebook, the Frictionless data package descriptor, and a README in every language. Entries are dated
@@ -39,12 +38,7 @@ export function readme(data: ReleaseData): string {
 }
 
 /** The ZIP of a release: every table, the codebook, the data package descriptor and the README. */
-export function releaseZip(
-  data: ReleaseData,
-  labeler: Labeler,
-  reference: Reference,
-  dataPackageJson: string,
-): Uint8Array {
+export function releaseZip(data: ReleaseData, labeler: Labeler, dataPackageJson: string): Uint8Array {
   const mtime = new Date(`${data.record.publishedOn}T12:00:00Z`);
   const folder = downloadName(data.record.label, '').replace(/-$/, '');
   const files: Zippable = {};
@@ -54,7 +48,7 @@ export function releaseZip(
       { mtime },
     ];
   }
-  files[`${folder}/codebook.csv`] = [strToU8(codebookCsv(reference)), { mtime }];
+  files[`${folder}/codebook.csv`] = [strToU8(codebookCsv(labeler)), { mtime }];
   files[`${folder}/datapackage.json`] = [strToU8(dataPackageJson), { mtime }];
   files[`${folder}/README.txt`] = [strToU8(readme(data)), { mtime }];
   return zipSync(files, { level: 6 });

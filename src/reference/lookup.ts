@@ -1,5 +1,3 @@
-import type { Lang } from '../platform/i18n';
-import { stateName as localStateName } from './names';
 import type { Code, CodeKind, Reference } from './types';
 
 /** The offices that cover a state: one settles the question, several need a county or "don't know". */
@@ -10,10 +8,4 @@ export function officesForState(reference: Reference, usps: string): string[] {
 /** The codes of one kind, in the reference order. */
 export function codesOf(reference: Reference, kind: CodeKind): Code[] {
   return reference.codes.filter((code) => code.kind === kind);
-}
-
-/** The state's name in the page's language. */
-export function stateName(reference: Reference, usps: string, lang: Lang): string {
-  const state = reference.states.find((candidate) => candidate.usps === usps);
-  return state ? localStateName(state, lang) : usps;
 }

@@ -5,6 +5,7 @@ import type { Code, FieldOffice, State } from './types';
 // reference.*), beside the interface strings, so adding a language is one file. A catalog without a name
 // falls back to English, and English falls back to the database's own value, so a code added by a
 // migration before its translation still shows a label rather than a key.
+// Callers label through the labeler (labeler.ts), which is built on these: one labeler for every page.
 
 /** A state's or territory's name in a language. */
 export function stateName(state: State, lang: Lang): string {

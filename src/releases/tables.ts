@@ -1,12 +1,18 @@
+import type { Dimension } from '../reference/dimensions';
+
 // The fixed table set of DESIGN section 6. Geography never finer than state or field office, time never
 // finer than quarter, at most two dimensions: the site's filters only ever select among these tables.
+// The dimensions themselves are reference data (reference/dimensions.ts); they are re-exported here so
+// the release engine reads its whole vocabulary from one module.
 
-export const CODE_KINDS = ['action_type', 'activism_type', 'evidence_type', 'target_role'] as const;
-export type CodeKind = (typeof CODE_KINDS)[number];
-
-export type GeoDimension = 'state' | 'field_office';
-export type TimeDimension = 'year' | 'quarter';
-export type Dimension = GeoDimension | TimeDimension | CodeKind;
+export { CODE_KINDS, type CodeKind } from '../reference/types';
+export {
+  UNKNOWN_OFFICE,
+  isCodeKind,
+  type Dimension,
+  type GeoDimension,
+  type TimeDimension,
+} from '../reference/dimensions';
 
 export interface TableDef {
   readonly name: string;
@@ -29,14 +35,6 @@ export const TABLES: readonly TableDef[] = [
   { name: 'field_office_by_action_type', dimensions: ['field_office', 'action_type'] },
   { name: 'action_type_by_activism_type', dimensions: ['action_type', 'activism_type'] },
 ];
-
-/** The key used in the field-office dimension for reports whose office the state does not settle. */
-export const UNKNOWN_OFFICE = 'unknown';
-
-/** Whether a dimension is one of the four code lists, so callers can tell code tables from geography and time. */
-export function isCodeKind(dimension: Dimension): dimension is CodeKind {
-  return (CODE_KINDS as readonly string[]).includes(dimension);
-}
 
 /** Finds a table definition by its machine name, failing loudly because names are a public contract. */
 export function tableByName(name: string): TableDef {

@@ -1,9 +1,9 @@
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import request from 'supertest';
-import { toMapReference } from '../../../src/public/map-view';
-import { buildBoundaries, signedArea } from '../../../src/public/maps/boundaries';
-import { loadBoundaries } from '../../../src/public/maps/prebuilt';
-import type { MapReference } from '../../../src/public/maps/types';
+import { toMapReference } from '../../../src/maps/reference';
+import { buildBoundaries, signedArea } from '../../../src/maps/boundaries';
+import { loadBoundaries } from '../../../src/maps/prebuilt';
+import type { MapReference } from '../../../src/maps/types';
 import { loadReference } from '../../../src/reference/store';
 import type { Reference } from '../../../src/reference/types';
 import { buildTestApp, type TestApp } from '../../support/app';

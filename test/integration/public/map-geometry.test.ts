@@ -1,7 +1,7 @@
-import { buildMapGeometry } from '../../../src/public/maps';
-import { loadMapGeometry } from '../../../src/public/maps/prebuilt';
-import { toMapReference } from '../../../src/public/map-view';
-import type { MapReference } from '../../../src/public/maps/types';
+import { buildMapGeometry } from '../../../src/maps';
+import { loadMapGeometry } from '../../../src/maps/prebuilt';
+import { toMapReference } from '../../../src/maps/reference';
+import type { MapReference } from '../../../src/maps/types';
 import { loadReference } from '../../../src/reference/store';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 

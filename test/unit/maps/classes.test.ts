@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { classIndex, computeClasses, niceFloor } from '../../../src/public/maps/classes';
+import { classIndex, computeClasses, niceFloor } from '../../../src/maps/classes';
 
 // Relative luminance (WCAG), to check that darker classes really are darker, also in greyscale.
 function luminance(hex: string): number {

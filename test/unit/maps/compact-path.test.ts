@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { geoMercator } from 'd3-geo';
 import type { Polygon } from 'geojson';
-import { compactPath } from '../../../src/public/maps/compact-path';
+import { compactPath } from '../../../src/maps/compact-path';
 import { ringsOf } from './path-geometry';
 
 // The compact path writer: every point lands on the half-unit grid it was snapped to, nothing is lost

@@ -1,6 +1,6 @@
 import { geoAlbersUsa } from 'd3-geo';
-import { buildMapGeometry } from '../../../src/public/maps/geometry';
-import type { MapGeometry, MapReference } from '../../../src/public/maps/types';
+import { buildMapGeometry } from '../../../src/maps/geometry';
+import type { MapGeometry, MapReference } from '../../../src/maps/types';
 import { pathContains, pathNear, ringsOf } from './path-geometry';
 import { loadMapReference } from './reference-fixture';
 

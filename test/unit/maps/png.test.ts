@@ -1,6 +1,6 @@
-import { renderChoropleth } from '../../../src/public/maps/choropleth';
-import { buildMapGeometry } from '../../../src/public/maps/geometry';
-import { svgToPng, svgToPngAsync } from '../../../src/public/maps/png';
+import { renderChoropleth } from '../../../src/maps/choropleth';
+import { buildMapGeometry } from '../../../src/maps/geometry';
+import { svgToPng, svgToPngAsync } from '../../../src/maps/png';
 import { loadMapReference } from './reference-fixture';
 
 describe('svgToPng', () => {

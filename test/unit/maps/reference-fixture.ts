@@ -1,4 +1,4 @@
-import type { MapReference } from '../../../src/public/maps/types';
+import type { MapReference } from '../../../src/maps/types';
 import { loadTestReference } from '../../support/reference-csv';
 
 // The map input built from the repository's reference CSVs, as the app builds it from its database.

@@ -1,7 +1,7 @@
-import { renderChoropleth, type ChoroplethOptions } from '../../../src/public/maps/choropleth';
-import { buildMapGeometry } from '../../../src/public/maps/geometry';
-import { renderShapeSprite } from '../../../src/public/maps/sprite';
-import type { MapGeometry, MapReference, MapView } from '../../../src/public/maps/types';
+import { renderChoropleth, type ChoroplethOptions } from '../../../src/maps/choropleth';
+import { buildMapGeometry } from '../../../src/maps/geometry';
+import { renderShapeSprite } from '../../../src/maps/sprite';
+import type { MapGeometry, MapReference, MapView } from '../../../src/maps/types';
 import { loadMapReference } from './reference-fixture';
 import { assertWellFormedXml } from './xml';
 

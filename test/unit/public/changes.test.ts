@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { changeClasses } from '../../../src/public/change-map';
 import { cellChange, classify, publishedCount } from '../../../src/public/changes';
 import { formatDifference } from '../../../src/public/changes-view';
-import { classIndex } from '../../../src/public/maps';
+import { classIndex } from '../../../src/maps';
 import type { ReleaseCell } from '../../../src/releases/audit';
 
 // The rule of the changes page: a difference exists only where both releases published the count, and

@@ -1,7 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import fc from 'fast-check';
-import { codebookCsv, CODEBOOK_COLUMNS, csvColumns, neutralize, tableCsv } from '../../../src/public/csv';
-import { createLabeler } from '../../../src/public/labels';
+import { codebookCsv, CODEBOOK_COLUMNS, csvColumns, tableCsv } from '../../../src/public/csv';
+import { createLabeler } from '../../../src/reference/labeler';
 import { TABLES } from '../../../src/releases/tables';
 import { buildReleaseCells } from '../../support/public-release';
 import { loadTestReference } from '../../support/reference-csv';
@@ -13,26 +12,6 @@ const cells = buildReleaseCells(reference, '2026-09-30');
 function parseCsv(text: string): Record<string, string>[] {
   return parse(text, { columns: true, bom: true, skip_empty_lines: true });
 }
-
-describe('neutralize', () => {
-  it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx'])('prefixes a quote to %j', (value) => {
-    expect(neutralize(value)).toBe(`'${value}`);
-  });
-
-  it('leaves ordinary text alone', () => {
-    expect(neutralize('Texas')).toBe('Texas');
-    expect(neutralize('before-2017')).toBe('before-2017');
-    expect(neutralize('')).toBe('');
-  });
-
-  it('never lets a formula character start a cell (property)', () => {
-    fc.assert(
-      fc.property(fc.string(), (value) => {
-        expect(/^[=+\-@\t\r]/.test(neutralize(value))).toBe(false);
-      }),
-    );
-  });
-});
 
 describe('tableCsv', () => {
   it.each(TABLES.map((t) => t.name))('writes %s with a BOM, CRLF and the stable header', (name) => {
@@ -98,7 +77,7 @@ describe('tableCsv', () => {
     expect(row!.action_type_label_en).toBe(`'=HYPERLINK("http://evil.example","x")`);
     // No catalog knows the code yet, so every language shows the English label, neutralized too.
     expect(row!.action_type_label_es).toBe(`'=HYPERLINK("http://evil.example","x")`);
-    const codebook = parseCsv(codebookCsv(hostile)).find((r) => r.code === 'zz')!;
+    const codebook = parseCsv(codebookCsv(createLabeler(hostile))).find((r) => r.code === 'zz')!;
     expect(codebook.definition_en).toBe(`'-2`);
     expect(codebook.definition_es).toBe(`'-2`);
   });
@@ -120,7 +99,7 @@ describe('tableCsv', () => {
 
 describe('codebookCsv', () => {
   it('lists every code with both languages', () => {
-    const rows = parseCsv(codebookCsv(reference));
+    const rows = parseCsv(codebookCsv(labeler));
     expect(Object.keys(rows[0]!)).toEqual([...CODEBOOK_COLUMNS]);
     expect(rows).toHaveLength(reference.codes.length);
     expect(rows.every((r) => r.label_en && r.label_es && r.definition_en && r.definition_es)).toBe(true);

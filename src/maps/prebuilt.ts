@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { fromRoot } from '../../platform/paths';
+import { fromRoot } from '../platform/paths';
 import { buildBoundaries, type Boundaries } from './boundaries';
 import { buildMapGeometry } from './geometry';
 import type { MapGeometry, MapReference } from './types';
@@ -11,9 +11,9 @@ import type { MapGeometry, MapReference } from './types';
 // the result next to this file, stamped with a digest of the reference data and the libraries it came
 // from, and the app uses it only when the stamp matches what it would build now; otherwise it builds.
 
-const PREBUILT_FILE = fromRoot('src/public/maps/geometry.prebuilt.json');
+const PREBUILT_FILE = fromRoot('src/maps/geometry.prebuilt.json');
 // The boundaries as GeoJSON (boundaries.ts), kept apart: only their download reads them.
-const BOUNDARIES_FILE = fromRoot('src/public/maps/boundaries.prebuilt.json');
+const BOUNDARIES_FILE = fromRoot('src/maps/boundaries.prebuilt.json');
 
 interface Prebuilt {
   digest: string;

@@ -5,3 +5,4 @@ export { renderChoropleth, type ChoroplethLabels, type ChoroplethOptions } from 
 export { computeClasses, classIndex, type MapClass } from './classes';
 export { svgToPng, svgToPngAsync, type PngOptions } from './png';
 export type * from './types';
+export { toMapReference } from './reference';

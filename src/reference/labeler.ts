@@ -1,10 +1,12 @@
 import { LANGS, intlLocale, translate, type Lang } from '../platform/i18n';
-import { codeLabel, officeName, stateName } from '../reference/names';
-import type { Code, Reference } from '../reference/types';
-import { UNKNOWN_OFFICE, isCodeKind, type Dimension } from '../releases/tables';
+import { UNKNOWN_OFFICE, isCodeKind, type Dimension } from './dimensions';
+import { codeDefinition, codeLabel, officeName, stateName } from './names';
+import type { Code, CodeKind, Reference } from './types';
 
-// Labels and order for every dimension key a release can hold, in every language, built once from the
-// reference data. A key the reference does not know is shown as itself rather than failing the page.
+// The one labeler of the app: labels and order for every dimension key (a state, a field office, a
+// period, a code), in every language, built once from the reference data. The public site, the public
+// record and the moderators' desk all label through it, so a place or a code reads the same everywhere.
+// A key the reference does not know is shown as itself rather than failing the page.
 
 export interface Labeler {
   /** The key's label in a language: a state's name, an office's name, a code's label, a readable period. */
@@ -13,6 +15,13 @@ export interface Labeler {
   sort(dimension: Dimension, keys: Iterable<string>, lang: Lang): string[];
   /** The codes of one list, in the codebook's order. */
   codes(kind: Dimension): readonly Code[];
+  /** A code's definition in a language (the codebook's and the form's hint); empty for an unknown code. */
+  definition(kind: CodeKind, code: string, lang: Lang): string;
+  /**
+   * An office's name as the reference data records it, untranslated, or the code when unknown: the desk
+   * shows offices by the name the agency uses, beside their code, whatever the page's language.
+   */
+  recordedOfficeName(code: string): string;
 }
 
 const collators = new Map(LANGS.map((lang) => [lang, new Intl.Collator(intlLocale(lang))]));
@@ -87,11 +96,31 @@ export function createLabeler(reference: Reference): Labeler {
     );
   }
 
+  function definition(kind: CodeKind, key: string, lang: Lang): string {
+    const code = codes.get(`${kind}|${key}`);
+    return code ? codeDefinition(code, lang) : '';
+  }
+
   return {
     label,
     sort,
     codes: (kind) => codeLists.get(kind) ?? [],
+    definition,
+    recordedOfficeName: (code) => offices.get(code)?.name ?? code,
   };
+}
+
+// The reference is loaded once at start-up, so one labeler per reference object is one for the app.
+const built = new WeakMap<Reference, Labeler>();
+
+/** The labeler of a reference, built on first use and shared by every caller holding the same reference. */
+export function labelerFor(reference: Reference): Labeler {
+  let labeler = built.get(reference);
+  if (!labeler) {
+    labeler = createLabeler(reference);
+    built.set(reference, labeler);
+  }
+  return labeler;
 }
 
 /** Every language's label of a key, for downloads that carry them side by side (one column per catalog). */

@@ -1,4 +1,4 @@
-import { ByteLru, byteSize } from '../../../src/public/cache';
+import { ByteLru, byteSize } from '../../../src/platform/byte-cache';
 
 describe('ByteLru', () => {
   it('evicts the least recently used entries beyond its byte budget', () => {
