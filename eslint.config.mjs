@@ -92,9 +92,10 @@ function layering() {
         ],
       },
     })),
+    // Small files with one job: a source file stays under 300 lines.
     {
       files: ['src/**/*.ts'],
-      rules: { 'max-lines': ['error', { max: 300, skipBlankLines: false, skipComments: false }] },
+      rules: { 'max-lines': ['error', { max: 299, skipBlankLines: false, skipComments: false }] },
     },
   ];
 }

@@ -6,7 +6,8 @@ import { isSameOriginRequest } from '../platform/same-origin';
 import { receiptLanguage } from './receipt';
 import type { LimitedRoute } from './limits';
 import { formView, statusView } from './presenter';
-import { MessageForm, parseForm, parseReportForm, StatusForm, textField } from './schema';
+import { textField } from './form-body';
+import { MessageForm, parseForm, parseReportForm, StatusForm } from './schema';
 import type { Intake, ReportStatusView } from './service';
 
 // The reporter's side: GET/POST /report, GET/POST /status, POST /status/messages, in both languages.

@@ -10,6 +10,7 @@ import {
 import { codesOf, officesForState } from '../reference/lookup';
 import type { CodeKind, Reference } from '../reference/types';
 import { isoDay } from '../platform/dates';
+import { field, list, text } from './form-body';
 
 // The report form, the receipt form and the message form: what each field may hold, checked against
 // allow-lists from the reference tables. Every error is a translation key, shown next to its field in
@@ -66,22 +67,6 @@ export type FieldErrors<F extends string> = Partial<Record<F, string>>;
 
 export type Parsed<T, V, F extends string> =
   { ok: true; data: T; values: V } | { ok: false; errors: FieldErrors<F>; values: V };
-
-// Own properties only: the body parser may have put `__proto__` or `constructor` keys on the object.
-function field(body: unknown, name: string): unknown {
-  if (body === null || typeof body !== 'object' || !Object.hasOwn(body, name)) return undefined;
-  return (body as Record<string, unknown>)[name];
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-function list(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
-  return [];
-}
 
 /** Reads the answers a body holds for re-rendering; wrong types become empty answers. */
 export function reportFormValues(body: unknown): ReportFormValues {
@@ -292,9 +277,4 @@ export function parseForm<S extends z.ZodObject>(
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, data: parsed.data };
   return { ok: false, errors: firstErrors(parsed.error.issues) };
-}
-
-/** Reads one string field from a body (the form token, the receipt to keep on a re-rendered page). */
-export function textField(body: unknown, name: string): string {
-  return text(field(body, name));
 }
