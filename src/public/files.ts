@@ -1,35 +1,22 @@
 import { NotFoundError } from '../platform/errors';
 import type { Lang } from '../platform/i18n';
 import type { FileResult } from '../platform/send';
-import type { Reference } from '../reference/types';
 import { TABLES } from '../releases/tables';
-import type { ReleaseCatalog } from './catalog';
 import { downloadName, tableCsv } from './csv';
 import { dataPackageJson } from './datapackage';
-import type { SiteFreshness } from './freshness';
 import { releasesJson, tableJson } from './json';
-import type { Labeler } from '../reference/labeler';
-import type { MapDrawing } from './map-drawing';
 import { checkSelection, type MapSelection } from './map-view';
 import { svgToPngAsync } from '../maps';
 import type { MapFileQuery } from './params';
-import type { ReleaseResolver } from './release-resolver';
 import { releaseHeader } from './release-view';
 import { releaseZip } from './zip';
+import type { SiteParts } from './site-parts';
 
 // The public site's files: the map images (SVG, PNG) and their shape sprite, each release's tables as
 // CSV and in one ZIP, and the JSON API. Each is a content type, a cache key, a version and, for
 // downloads and images, the name it is saved under.
 
-export interface SiteFilesDeps {
-  reference: Reference;
-  origin: string;
-  labeler: Labeler;
-  catalog: ReleaseCatalog;
-  resolver: ReleaseResolver;
-  freshness: SiteFreshness;
-  drawing: MapDrawing;
-}
+export type SiteFilesDeps = SiteParts;
 
 /** A download's Content-Disposition: saved under a name that says the release. */
 export const attachment = (label: string, name: string): string =>

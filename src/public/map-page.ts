@@ -1,26 +1,16 @@
 import { translate, type Lang } from '../platform/i18n';
 import type { PageResult } from '../platform/send';
-import type { ReleaseCatalog } from './catalog';
 import { changeRows, changeTitle } from './change-map';
-import { pageResult, type SiteFreshness } from './freshness';
-import type { Labeler } from '../reference/labeler';
-import type { MapDrawing } from './map-drawing';
+import { pageResult } from './freshness';
 import { checkSelection, mapFilters, mapRows, mapTable, mapTitle, type MapSelection } from './map-view';
 import type { MapQuery } from './params';
-import type { ReleaseResolver } from './release-resolver';
 import { releaseHeader } from './release-view';
+import type { SiteParts } from './site-parts';
 
 // The map page (/map): a release's counts, or its changes since the previous release, by state or field
 // office, for one year or action at most; its canonical address; and its picker's single filter select.
 
-export interface MapPageDeps {
-  origin: string;
-  labeler: Labeler;
-  catalog: ReleaseCatalog;
-  resolver: ReleaseResolver;
-  freshness: SiteFreshness;
-  drawing: MapDrawing;
-}
+export type MapPageDeps = Omit<SiteParts, 'reference'>;
 
 /** The canonical query string ('' or '?…') of a selection, in one fixed order. */
 export function selectionQuery(label: string | undefined, selection: MapSelection): string {

@@ -1,34 +1,23 @@
 import { longDate, translate, type Lang } from '../platform/i18n';
 import type { PageResult } from '../platform/send';
-import type { Reference } from '../reference/types';
-import type { ReleaseCatalog } from './catalog';
 import { codebookModel } from './codebook';
 import { disclosureHtml } from './disclosure-doc';
-import { pageResult, type SiteFreshness } from './freshness';
+import { pageResult } from './freshness';
 import { homeView } from './home';
 import { datasetJsonLd, jsonLdScript } from './jsonld';
-import type { Labeler } from '../reference/labeler';
-import type { MapDrawing } from './map-drawing';
 import type { MapSelection } from './map-view';
 import { methodologyModel } from './methodology';
-import type { ReleaseResolver } from './release-resolver';
 import { dataPageModel, releaseHeader } from './release-view';
 import { reuseModel } from './reuse';
 import { cellView } from './tables-view';
+import type { SiteParts } from './site-parts';
 
 // The public site's pages besides the map: the home page, the data pages (a release, the list of
 // releases), the codebook and the methodology. Each is a template and the view model it is rendered with.
 
-export interface SitePagesDeps {
-  reference: Reference;
-  origin: string;
+export interface SitePagesDeps extends SiteParts {
   /** The threshold the methodology quotes before any release is published. */
   defaultThreshold: number;
-  labeler: Labeler;
-  catalog: ReleaseCatalog;
-  resolver: ReleaseResolver;
-  freshness: SiteFreshness;
-  drawing: MapDrawing;
 }
 
 // The Atom feed, for the <head> of the data pages (feed readers find it there).

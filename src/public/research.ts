@@ -2,34 +2,26 @@ import { createHash } from 'node:crypto';
 import { NotFoundError } from '../platform/errors';
 import type { Lang } from '../platform/i18n';
 import type { FileResult, PageResult } from '../platform/send';
-import type { Reference } from '../reference/types';
 import { MAX_AGE } from './cache';
-import type { ReleaseCatalog, ReleaseData } from './catalog';
+import type { ReleaseData } from './catalog';
 import { changesCsv, changesPageModel } from './changes-view';
 import { codebookCsv } from './csv';
 import { dataPackageJson } from './datapackage';
 import { releasesFeed } from './feed';
 import { attachment } from './files';
-import { pageResult, type SiteFreshness } from './freshness';
-import type { Labeler } from '../reference/labeler';
+import { pageResult } from './freshness';
 import { toMapReference } from '../maps/reference';
 import type { Boundaries } from '../maps/boundaries';
 import { loadBoundaries } from '../maps/prebuilt';
-import type { ReleaseResolver, Resolved } from './release-resolver';
+import type { Resolved } from './release-resolver';
 import { releaseHeader } from './release-view';
+import type { SiteParts } from './site-parts';
 
 // What researchers' tools read beside the pages: each release's data package and codebook, the changes
 // since the previous release (page and CSV), the Atom feed of releases, and the map boundaries as
 // GeoJSON. All of it is built from frozen releases or fixed geometry, and cached like every public file.
 
-export interface ResearchDeps {
-  reference: Reference;
-  origin: string;
-  labeler: Labeler;
-  catalog: ReleaseCatalog;
-  resolver: ReleaseResolver;
-  freshness: SiteFreshness;
-}
+export type ResearchDeps = Omit<SiteParts, 'drawing'>;
 
 export const BOUNDARY_FILES = {
   'states.geojson': 'states',
