@@ -83,7 +83,14 @@ export function composeServices(deps: AppDeps) {
   const rotation = createDeskRotation({ db, sessionSecret, today, job: resealJob });
 
   const nonces = deps.intake?.nonces ?? (redis ? redisNonceStore(redis) : memoryNonceStore());
-  const intake = createIntake({ db, secrets: deps.secrets, today, now, nonces });
+  const intake = createIntake({
+    db,
+    secrets: deps.secrets,
+    today,
+    now,
+    nonces,
+    currentDeskKey: accounts.currentDeskKey,
+  });
   const intakeLimits = createIntakeLimits(deps.intake?.rateLimits ?? DEFAULT_RATE_LIMITS, {
     keyer: clientKeyer,
     ...(redis ? { redis } : {}),

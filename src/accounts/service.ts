@@ -1,4 +1,5 @@
 import { createAdmin } from './admin';
+import { currentDeskKey } from './desk-keys';
 import type { AccountsDeps } from './credentials';
 import { createSecondFactor } from './second-factor';
 import { createSignIn } from './sign-in';
@@ -27,5 +28,11 @@ export type Accounts = ReturnType<typeof createAccounts>;
 
 /** Builds the accounts service over one database and the server's session secret, in one call. */
 export function createAccounts(deps: AccountsDeps) {
-  return { ...createSignIn(deps), ...createSecondFactor(deps), ...createAdmin(deps) };
+  return {
+    ...createSignIn(deps),
+    ...createSecondFactor(deps),
+    ...createAdmin(deps),
+    /** The desk key intake seals to: the newest, once authenticated (desk-keys.ts), else a 503. */
+    currentDeskKey: () => currentDeskKey(deps.db, { session: deps.sessionSecret }),
+  };
 }

@@ -8,7 +8,7 @@ import type { NonceStore } from './nonces';
 import { generateReceipt, hashReceipt, normalizeReceipt } from './receipt';
 import { deriveReporterKeyPair } from './reporter-key';
 import type { ReportAnswers } from './schema';
-import { currentDeskKey, type DeskKey } from '../accounts/desk-keys';
+import type { DeskKey } from '../accounts/desk-keys';
 import { findStaged, insertStagedUnderKey, type StagedRow } from './staged-store';
 import {
   MAX_STAGED_MESSAGES,
@@ -36,6 +36,12 @@ export interface IntakeDeps {
   /** The current time, for form tokens only (kept to the minute inside the token, never stored). */
   now: () => Date;
   nonces: NonceStore;
+  /**
+   * The key new narratives and messages are sealed to (accounts' desk-key contract, wired by the
+   * composition root): the newest desk key, only once it is authenticated; otherwise it throws a
+   * translated 503 with one operator log line. Intake asks nowhere else.
+   */
+  currentDeskKey: () => Promise<DeskKey>;
 }
 
 export type TokenCheck = { ok: true; nonce: string; expiresAt: Date } | { ok: false };
@@ -70,13 +76,6 @@ export function createIntake(deps: IntakeDeps) {
   // random per process and never stored, so it matches no report.
   const decoy = generateReceipt();
 
-  // Part of the desk-key contract: the one place intake asks for the key it seals to.
-  async function deskKey(db: Db): Promise<DeskKey> {
-    // New narratives and messages are sealed to the newest desk key, only once it is authenticated
-    // (accounts/desk-keys.ts); otherwise a translated 503 and one operator log line.
-    return currentDeskKey(db, deps.secrets);
-  }
-
   /**
    * Stages a row sealed to `key` (the current desk key, asked before the nonce was spent), recording the
    * key's id. A rotation's job destroys a retired key only while holding its row and after finding no row
@@ -86,7 +85,7 @@ export function createIntake(deps: IntakeDeps) {
    */
   async function stageSealed(key: DeskKey, build: (key: DeskKey) => Promise<StagedRow>): Promise<boolean> {
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      if (attempt > 0) key = await deskKey(deps.db);
+      if (attempt > 0) key = await deps.currentDeskKey();
       const outcome = await insertStagedUnderKey(deps.db, { ...(await build(key)), sealedKeyId: key.id });
       if (outcome !== 'key_destroyed') return outcome === 'staged';
     }
@@ -181,7 +180,7 @@ export function createIntake(deps: IntakeDeps) {
       pageLang = 'en',
     ): Promise<string | null> {
       // Asked before the nonce is spent: a closed intake (no authenticated key) costs the reporter nothing.
-      const key = await deskKey(deps.db);
+      const key = await deps.currentDeskKey();
       return once(token, async () => {
         const shown = generateReceipt(pageLang);
         const receipt = normalizeReceipt(shown);
@@ -233,7 +232,7 @@ export function createIntake(deps: IntakeDeps) {
       if (CLOSED.has(status.status)) return { kind: 'closed' };
       const slot = status.freeSlot;
       if (slot === null) return { kind: 'full' };
-      const key = await deskKey(deps.db);
+      const key = await deps.currentDeskKey();
       const sent = await once(token, async () => {
         const lookup = stagedLookup(status.receipt, slot, secret);
         return stageSealed(key, async (desk) => ({
