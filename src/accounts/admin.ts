@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { recordAudit } from '../audit/store';
 import { isoDay } from '../platform/dates';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors';
@@ -27,6 +28,40 @@ export function createAdmin(deps: AccountsDeps) {
   const { wrapFor, ownKeyFor } = createKeyWrapping(deps);
   const todayIso = () => isoDay(deps.today());
 
+  /**
+   * Inserts a new account in the caller's transaction: the row, the account's own key pair wrapped under
+   * its first password, and the audit row naming who added it (null: the command line).
+   */
+  async function insertAccount(
+    trx: Knex.Transaction,
+    account: {
+      username: string;
+      role: Role;
+      password: string;
+      passwordHash: string;
+      mustChangePassword: boolean;
+    },
+    keys: { wrap: { wrappedDeskKey: Buffer | null; deskKeyId: number | null }; desk: UnlockedDesk | null },
+    audit: { by: number | null; detail: Record<string, string | boolean> },
+  ): Promise<number> {
+    const id = await store.insertModerator(trx, {
+      username: account.username,
+      role: account.role,
+      passwordHash: account.passwordHash,
+      mustChangePassword: account.mustChangePassword,
+      ...keys.wrap,
+      createdOn: todayIso(),
+    });
+    await store.updateModerator(trx, id, await ownKeyFor(id, account.password, null, keys.desk));
+    await recordAudit(trx, {
+      moderatorId: audit.by,
+      action: 'moderator_added',
+      subjectModeratorId: id,
+      detail: { role: account.role, ...audit.detail },
+    });
+    return id;
+  }
+
   /** The other account an admin acts on: it must exist, and an admin never acts on their own. */
   async function otherAccount(adminId: number, targetId: number): Promise<Moderator> {
     const target = await store.findModeratorById(db, targetId);
@@ -48,26 +83,17 @@ export function createAdmin(deps: AccountsDeps) {
       if (await store.findModeratorByUsername(db, input.username))
         return { ok: false, problem: 'username_taken' };
       const oneTimePassword = generateOneTimePassword();
+      // Argon2 work (~0.2 s) before the transaction, so it never holds a connection for it.
       const passwordHash = await hashPassword(oneTimePassword, deps.argon2);
       const wrap = await wrapFor(oneTimePassword, desk);
-      const id = await db.transaction(async (trx) => {
-        const newId = await store.insertModerator(trx, {
-          username: input.username,
-          role: input.role,
-          passwordHash,
-          mustChangePassword: true,
-          ...wrap,
-          createdOn: todayIso(),
-        });
-        await store.updateModerator(trx, newId, await ownKeyFor(newId, oneTimePassword, null, desk));
-        await recordAudit(trx, {
-          moderatorId: adminId,
-          action: 'moderator_added',
-          subjectModeratorId: newId,
-          detail: { role: input.role, deskAccess: wrap.wrappedDeskKey !== null },
-        });
-        return newId;
-      });
+      const id = await db.transaction((trx) =>
+        insertAccount(
+          trx,
+          { ...input, password: oneTimePassword, passwordHash, mustChangePassword: true },
+          { wrap, desk },
+          { by: adminId, detail: { deskAccess: wrap.wrappedDeskKey !== null } },
+        ),
+      );
       return { ok: true, id, oneTimePassword };
     },
 
@@ -163,21 +189,12 @@ export function createAdmin(deps: AccountsDeps) {
           wrap = { wrappedDeskKey: await wrapDeskKey(pair.privateKey, password, deps.argon2), deskKeyId };
           desk = { id: deskKeyId, pair };
         }
-        const id = await store.insertModerator(trx, {
-          username: input.username,
-          role: input.role,
-          passwordHash,
-          mustChangePassword: input.password === undefined,
-          ...wrap,
-          createdOn: todayIso(),
-        });
-        await store.updateModerator(trx, id, await ownKeyFor(id, password, null, desk));
-        await recordAudit(trx, {
-          moderatorId: null,
-          action: 'moderator_added',
-          subjectModeratorId: id,
-          detail: { role: input.role, deskAccess: firstAdmin, via: 'command_line' },
-        });
+        const id = await insertAccount(
+          trx,
+          { ...input, password, passwordHash, mustChangePassword: input.password === undefined },
+          { wrap, desk },
+          { by: null, detail: { deskAccess: firstAdmin, via: 'command_line' } },
+        );
         return {
           ok: true,
           id,

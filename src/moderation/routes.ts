@@ -13,7 +13,7 @@ import { auditView, queueView, reportView } from './presenter';
 import type { EditResult, Moderation } from './service';
 import { CodesForm, fieldsOf } from './codes-form';
 import { parseCursor, type PageAt } from './queue-cursor';
-import { reportIdParam as reportId, reportUuid as uuid } from './report-id';
+import { reportIdParam, reportUuid } from './report-id';
 
 // The desk: the queue, one report at a time, decisions, questions to the reporter, the audit log.
 
@@ -49,11 +49,11 @@ const BatchItem = z
       version: at < 0 ? Number.NaN : Number(value.slice(at + 1)),
     };
   })
-  .pipe(z.object({ id: uuid, version: z.number().int().positive().max(2_147_483_647) }));
+  .pipe(z.object({ id: reportUuid, version: z.number().int().positive().max(2_147_483_647) }));
 const Batch = z.object({ report: list.pipe(z.array(BatchItem).min(1)) });
 const Versioned = z.object({ version });
 const RejectForm = Versioned.extend({ reason: z.enum(DECISION_REASONS) });
-const DuplicateForm = Versioned.extend({ duplicate_of: z.string().trim().toLowerCase().pipe(uuid) });
+const DuplicateForm = Versioned.extend({ duplicate_of: z.string().trim().toLowerCase().pipe(reportUuid) });
 const QuestionForm = Versioned.extend({ question: z.string().trim().min(1).max(MAX_SEALED_CHARACTERS) });
 const AuditQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
 
@@ -119,7 +119,7 @@ export function moderationRouter(deps: ModerationRouterDeps): Router {
   });
 
   router.get('/moderate/reports/:id', requireModerator, async (req, res) => {
-    const report = await moderation.review(me(res), reportId(req), await deskOf(req, sessionSecret));
+    const report = await moderation.review(me(res), reportIdParam(req), await deskOf(req, sessionSecret));
     if (!report) throw new NotFoundError();
     res.render('moderation/report', reportView(reference, report, res.locals.lang));
   });
@@ -127,12 +127,12 @@ export function moderationRouter(deps: ModerationRouterDeps): Router {
   router.post('/moderate/reports/:id/codes', requireModerator, async (req, res) => {
     const form = parseOrThrow(CodesForm, req.body);
     const fields = fieldsOf(form);
-    const id = reportId(req);
+    const id = reportIdParam(req);
     await after(req, res, id, await moderation.correct(me(res), id, form.version, fields));
   });
 
   router.post('/moderate/reports/:id/approve', requireModerator, async (req, res) => {
-    const id = reportId(req);
+    const id = reportIdParam(req);
     await after(
       req,
       res,
@@ -142,13 +142,13 @@ export function moderationRouter(deps: ModerationRouterDeps): Router {
   });
 
   router.post('/moderate/reports/:id/reject', requireModerator, async (req, res) => {
-    const id = reportId(req);
+    const id = reportIdParam(req);
     const form = parseOrThrow(RejectForm, req.body);
     await after(req, res, id, await moderation.reject(me(res), id, form.version, form.reason));
   });
 
   router.post('/moderate/reports/:id/duplicate', requireModerator, async (req, res) => {
-    const id = reportId(req);
+    const id = reportIdParam(req);
     const form = DuplicateForm.safeParse(req.body);
     if (!form.success)
       return after(req, res, id, { ok: false, stale: false, error: 'moderation.errors.duplicate_target' });
@@ -161,7 +161,7 @@ export function moderationRouter(deps: ModerationRouterDeps): Router {
   });
 
   router.post('/moderate/reports/:id/question', requireModerator, async (req, res) => {
-    const id = reportId(req);
+    const id = reportIdParam(req);
     const form = QuestionForm.safeParse(req.body);
     if (!form.success)
       return after(req, res, id, { ok: false, stale: false, error: 'moderation.errors.question' });
