@@ -56,7 +56,7 @@ export async function startEmbeddedDatabase(
   });
   // PGlite creates its files world-readable (and many world-writable) whatever the umask: fix them now,
   // after it has written them; files it adds later are covered by the folder's 0700 and the umask.
-  if (options.dataDir) await makeTreePrivate(options.dataDir);
+  if (options.dataDir) makeTreePrivate(options.dataDir);
   const server = new PGLiteSocketServer({
     db: pglite,
     path: path.join(socketDir, SOCKET_FILE),

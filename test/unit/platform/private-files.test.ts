@@ -24,7 +24,7 @@ describe('makeTreePrivate', () => {
     for (const dir of ['', 'pgdata', 'pgdata/base', 'pgdata/base/1'])
       await chmod(path.join(data, dir), 0o777);
 
-    await makeTreePrivate(data);
+    makeTreePrivate(data);
 
     for (const dir of ['', 'pgdata', 'pgdata/base', 'pgdata/base/1'])
       expect(await modeOf(path.join(data, dir))).toBe(0o700);
@@ -39,7 +39,7 @@ describe('makeTreePrivate', () => {
     const data = path.join(root, 'data');
     await mkdir(data);
     await symlink(outside, path.join(data, 'link'));
-    await makeTreePrivate(data);
+    makeTreePrivate(data);
     expect((await stat(outside)).mode & 0o777).toBe(0o644);
   });
 });
