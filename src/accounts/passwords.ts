@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto';
-import { dictionary } from '@zxcvbn-ts/language-common';
 
 // Password policy (NIST SP 800-63B): long enough, long ones welcome, no composition rules, and never one
 // of the passwords that attackers try first.
@@ -8,10 +7,16 @@ export const MIN_PASSWORD_LENGTH = 12;
 // Well above 64, as the policy asks; the cap only keeps Argon2 input and form bodies bounded.
 export const MAX_PASSWORD_LENGTH = 256;
 
-// zxcvbn's list of the most common leaked passwords, lower-cased once.
+// zxcvbn's list of the most common leaked passwords, lower-cased once. Loaded when a password is first
+// checked, not at start-up: its dictionaries take ~50 ms to load, and a restart has 3 s (DESIGN section 7).
+type Zxcvbn = typeof import('@zxcvbn-ts/language-common');
 let common: Set<string> | undefined;
 function commonPasswords(): Set<string> {
-  common ??= new Set(dictionary['passwords-common'].map((password) => password.toLowerCase()));
+  if (!common) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { dictionary } = require('@zxcvbn-ts/language-common') as Zxcvbn;
+    common = new Set(dictionary['passwords-common'].map((password) => password.toLowerCase()));
+  }
   return common;
 }
 

@@ -1,11 +1,20 @@
 import { existsSync } from 'node:fs';
-import { renderAsync, Resvg, type RenderedImage, type ResvgRenderOptions } from '@resvg/resvg-js';
+import type { RenderedImage, ResvgRenderOptions } from '@resvg/resvg-js';
 
 // PNG twins of the standalone maps. Text needs a font file: no installed npm package ships one, so the
 // default is DejaVu Sans where Debian and most Linux images put it, falling back to the system's fonts.
 
 const DEJAVU_DIR = '/usr/share/fonts/truetype/dejavu';
 const DEFAULT_FONTS = [`${DEJAVU_DIR}/DejaVuSans.ttf`, `${DEJAVU_DIR}/DejaVuSans-Bold.ttf`];
+
+// The native renderer is loaded at the first PNG, not at start-up, where every module counts against a
+// restart's 3 s (DESIGN section 7); most processes never draw a PNG.
+let resvg: typeof import('@resvg/resvg-js') | undefined;
+function renderer(): typeof import('@resvg/resvg-js') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  resvg ??= require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+  return resvg;
+}
 
 export interface PngOptions {
   /** Output width in pixels; twice the drawing's width by default, sharp on high-density screens. */
@@ -34,6 +43,7 @@ function resvgOptions(options: PngOptions): ResvgRenderOptions {
 
 /** Rasterizes a standalone SVG to PNG bytes on the calling thread; for scripts and tests. */
 export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
+  const { Resvg } = renderer();
   return encode(new Resvg(svg, resvgOptions(options)).render());
 }
 
@@ -43,7 +53,7 @@ let queue: Promise<unknown> = Promise.resolve();
 
 /** Rasterizes on libuv's thread pool, one render at a time, so a PNG never stalls other requests. */
 export function svgToPngAsync(svg: string, options: PngOptions = {}): Promise<Buffer> {
-  const run = queue.then(async () => encode(await renderAsync(svg, resvgOptions(options))));
+  const run = queue.then(async () => encode(await renderer().renderAsync(svg, resvgOptions(options))));
   queue = run.catch(() => undefined);
   return run;
 }
