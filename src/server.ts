@@ -211,9 +211,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-if (require.main === module) {
+/** Runs the portal until a signal stops it: `node dist/src/server.js`, or `npm start` (scripts/start.mjs). */
+export function run(): void {
   main().catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   });
 }
+
+if (require.main === module) run();

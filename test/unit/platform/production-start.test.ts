@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -52,8 +53,9 @@ describe('package.json', () => {
   });
 
   it('starts the server and the operators’ tools from dist/, never through tsx', () => {
+    // npm start runs ensure-build and the server in one process (scripts/start.mjs, tested below).
+    expect(manifest.scripts.start).toMatch(/^node (--[\w-]+(=\S+)? )+scripts\/start\.mjs$/);
     for (const name of [
-      'start',
       'migrate',
       'seed',
       'moderator:create',
@@ -111,20 +113,23 @@ describe('package.json', () => {
   });
 });
 
-describe('scripts/ensure-build.mjs', () => {
+describe('scripts/ensure-build.mjs and scripts/start.mjs', () => {
   let tree: string;
   beforeEach(() => {
-    // A copy of the tree's shape: the script, the build script, one source file.
+    // A copy of the tree's shape: the scripts, the build script, one source file standing for the server.
     tree = mkdtempSync(path.join(tmpdir(), 'represalia-build-'));
     for (const dir of ['scripts', 'src', 'migrations', 'seeds']) mkdirSync(path.join(tree, dir));
-    for (const script of ['ensure-build.mjs', 'build.mjs'])
+    for (const script of ['ensure-build.mjs', 'build.mjs', 'start.mjs'])
       copyFileSync(path.join(ROOT, 'scripts', script), path.join(tree, 'scripts', script));
-    writeFileSync(path.join(tree, 'src', 'server.ts'), 'export const started: boolean = true;\n');
+    writeFileSync(
+      path.join(tree, 'src', 'server.ts'),
+      "export const started: boolean = true;\nexport function run(): void { process.stdout.write('server running'); }\n",
+    );
   });
   afterEach(() => rmSync(tree, { recursive: true, force: true }));
 
-  const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, [path.join(tree, 'scripts', 'ensure-build.mjs')], {
+  const run = (env: Record<string, string>, script = 'ensure-build.mjs') =>
+    spawnSync(process.execPath, [path.join(tree, 'scripts', script)], {
       env: { PATH: process.env.PATH, ...env },
       encoding: 'utf8',
     });
@@ -169,5 +174,19 @@ describe('scripts/ensure-build.mjs', () => {
     const result = run({});
     expect(result.status).toBe(78);
     expect(result.stderr).toMatch(/esbuild \(a development dependency\) is not installed/);
+  });
+
+  it('npm start builds a missing dist/ and runs the built server in the same process', () => {
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'));
+    const result = run({}, 'start.mjs');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('server running');
+    expect(existsSync(path.join(tree, 'dist', 'src', 'server.js'))).toBe(true);
+  });
+
+  it('npm start in production refuses a tree without a build before running anything', () => {
+    const result = run({ NODE_ENV: 'production' }, 'start.mjs');
+    expect(result.status).toBe(78);
+    expect(result.stdout).toBe('');
   });
 });
