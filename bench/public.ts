@@ -10,6 +10,7 @@
 // what each layer of the app's stack costs per request. BENCH_PIN=1 (Linux, two cores or more) pins this
 // process, the load generator, to core 0 and each server to core 1, so that the servers' tail latency is
 // not the generator's: on a two-core machine the two otherwise take turns on both cores.
+// BENCH_GENERATOR=wrk drives the same runs with wrk (bench/wrk.ts says why) as a cross-check.
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { insertTestRelease } from '../test/support/public-release';
 import { createCases } from '../src/cases/service';
 import { syntheticCaseFile } from './cases-file';
 import type { FromServer, StateRow, ToServer } from './public-server';
+import { runWrk, type LoadResult } from './wrk';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -122,26 +124,41 @@ async function run(
   acceptEncoding = COMPRESSED,
 ): Promise<Run> {
   const before = (await probe()).cpu;
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: seconds,
-    headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {},
-    ...(process.env.BENCH_WORKERS ? { workers: Number(process.env.BENCH_WORKERS) } : {}),
-  });
+  const result = WRK
+    ? await runWrk({ url, connections: CONNECTIONS, seconds, acceptEncoding })
+    : fromAutocannon(
+        await autocannon({
+          url,
+          connections: CONNECTIONS,
+          duration: seconds,
+          headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {},
+          ...(process.env.BENCH_WORKERS ? { workers: Number(process.env.BENCH_WORKERS) } : {}),
+        }),
+      );
   const after = (await probe()).cpu;
   const cpu = after.user - before.user + after.system - before.system;
   return {
     name,
+    rps: result.rps,
+    cpuUs: cpu / Math.max(1, result.total),
+    p99: result.p99,
+    bytes: result.bytesPerSecond / Math.max(1, result.rps),
+    errors: result.errors,
+  };
+}
+
+function fromAutocannon(result: autocannon.Result): LoadResult {
+  return {
     rps: result.requests.average,
-    cpuUs: cpu / Math.max(1, result.requests.total),
     p99: result.latency.p99,
-    bytes: result.throughput.average / Math.max(1, result.requests.average),
+    total: result.requests.total,
+    bytesPerSecond: result.throughput.average,
     errors: result.errors + result.timeouts + result.non2xx,
   };
 }
 
 const PIN = process.env.BENCH_PIN === '1' && cpus().length >= 2;
+const WRK = process.env.BENCH_GENERATOR === 'wrk';
 
 /** Moves a process (all its threads) onto one core with util-linux's taskset. */
 function pinTo(pid: number, core: number): void {
@@ -223,8 +240,9 @@ async function main(): Promise<void> {
     const mode = serverUrl ? 'PostgreSQL server' : 'embedded PGlite';
     const frozen = process.env.BENCH_FROZEN === '0' ? 'frozen responses off' : 'frozen responses on';
     const pinned = PIN ? '; generator pinned to core 0, servers to core 1' : '';
+    const generator = WRK ? 'wrk' : 'autocannon';
     console.log(
-      `public site vs the ceiling (minimal Express 5 + Handlebars, 56-row table); ${CONNECTIONS} connections, ${DURATION_S} s each, Accept-Encoding "${COMPRESSED}" unless uncompressed; ${mode}; ${frozen}${pinned}`,
+      `public site vs the ceiling (minimal Express 5 + Handlebars, 56-row table); ${generator}, ${CONNECTIONS} connections, ${DURATION_S} s each, Accept-Encoding "${COMPRESSED}" unless uncompressed; ${mode}; ${frozen}${pinned}`,
     );
     console.log(
       `load average at the end (1, 5, 15 min): ${loadavg()
@@ -235,7 +253,7 @@ async function main(): Promise<void> {
       `${'target'.padEnd(44)} ${'req/s'.padStart(8)} ${'ratio'.padStart(6)} ${'p99 ms'.padStart(7)} ${'KiB/resp'.padStart(9)} ${'cpu µs/req'.padStart(10)} ${'cpu ratio'.padStart(9)} errors`,
     );
     const line = (r: Run): string =>
-      `${r.name.padEnd(44)} ${r.rps.toFixed(0).padStart(8)} ${(r.rps / ceiling).toFixed(2).padStart(6)} ${String(r.p99).padStart(7)} ${(r.bytes / 1024).toFixed(1).padStart(9)} ${r.cpuUs.toFixed(0).padStart(10)} ${(ceilingCpu / r.cpuUs).toFixed(2).padStart(9)} ${r.errors}`;
+      `${r.name.padEnd(44)} ${r.rps.toFixed(0).padStart(8)} ${(r.rps / ceiling).toFixed(2).padStart(6)} ${r.p99.toFixed(1).padStart(7)} ${(r.bytes / 1024).toFixed(1).padStart(9)} ${r.cpuUs.toFixed(0).padStart(10)} ${(ceilingCpu / r.cpuUs).toFixed(2).padStart(9)} ${r.errors}`;
     console.log(line(ceilingBefore));
     console.log(line(ceilingAfter));
     for (const r of runs) {
