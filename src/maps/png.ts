@@ -7,13 +7,11 @@ import type { RenderedImage, ResvgRenderOptions } from '@resvg/resvg-js';
 const DEJAVU_DIR = '/usr/share/fonts/truetype/dejavu';
 const DEFAULT_FONTS = [`${DEJAVU_DIR}/DejaVuSans.ttf`, `${DEJAVU_DIR}/DejaVuSans-Bold.ttf`];
 
-// The native renderer is loaded at the first PNG, not at start-up, where every module counts against a
-// restart's 3 s (DESIGN section 7); most processes never draw a PNG.
-let resvg: typeof import('@resvg/resvg-js') | undefined;
+// The native renderer is loaded at the first PNG (Node keeps it after that), not at start-up, where every
+// module counts against a restart's 3 s (DESIGN section 7); most processes never draw a PNG.
 function renderer(): typeof import('@resvg/resvg-js') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  resvg ??= require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
-  return resvg;
+  return require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
 }
 
 export interface PngOptions {

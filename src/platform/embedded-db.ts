@@ -25,10 +25,10 @@ const SOCKET_FILE = '.s.PGSQL.5432';
 const MAX_SOCKET_PATH = 100;
 
 // PostgreSQL's default 128 MB of shared buffers live in PGlite's WebAssembly memory and are set up at
-// every start: ~3 ms per MB, 0.9 s of a 3 s restart budget (DESIGN section 7), and 128 MB of RSS.
-// Embedded mode serves a demo or a small desk (production refuses it), whose whole database is ~15 MB
-// with the catalogs, and reads past the buffers still come from the operating system's page cache.
-// 16 MB takes ~0.35 s off every start, the test suite's many databases included.
+// every start, ~3 ms per MB: ~0.4 s of PGlite's 0.9 s start, in a 3 s restart budget (DESIGN section 7),
+// and 128 MB of RSS. Embedded mode serves a demo or a small desk (production refuses it), whose whole
+// database is ~15 MB with the catalogs, and reads past the buffers still come from the operating system's
+// page cache. 16 MB takes ~0.35 s off every start, the test suite's many databases included.
 const START_SETTINGS = ['-c', 'shared_buffers=16MB'];
 
 /**
